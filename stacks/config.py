@@ -1,0 +1,261 @@
+"""The platform configuration: what we build, validated before any construct exists.
+
+Kept apart from the policy (what is allowed) so that a guard can judge a configuration
+it did not write. Every error names the field it is about.
+"""
+
+from __future__ import annotations
+
+import ipaddress
+import os
+import re
+import tomllib
+from decimal import Decimal
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+
+CONFIG_ENV_VAR = "STACKGUARD_CONFIG"
+DEFAULT_CONFIG_FILE = Path("platform.toml")  # relative to where the command runs
+
+STACK_NAMES = ("core", "confluent", "demo")
+LIFECYCLE = {"core": "persistent", "confluent": "ephemeral", "demo": "ephemeral"}
+
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731}
+# Fargate CPU units and the memory (MiB) each one accepts, for the small sizes we allow.
+FARGATE_MEMORY_BY_CPU = {
+    256: {512, 1024, 2048},
+    512: {1024, 2048, 3072, 4096},
+    1024: {2048, 3072, 4096, 5120, 6144, 7168, 8192},
+}
+
+
+class ConfigError(ValueError):
+    """Raised with a one-line message that names the file and the field."""
+
+
+def _bucket_name(name: str) -> str:
+    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
+    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", name):
+        raise ValueError(
+            "must be 3-63 characters of lowercase letters, digits, dots and hyphens, "
+            "starting and ending with a letter or digit"
+        )
+    if ".." in name or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name):
+        raise ValueError("must not contain '..' or look like an IP address")
+    if name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3")):
+        raise ValueError("uses a prefix or suffix that S3 reserves")
+    return name
+
+
+BucketName = Annotated[str, AfterValidator(_bucket_name)]
+Region = Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
+Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
+SsmParameterName = Annotated[str, Field(pattern=r"^/[A-Za-z0-9_.\-/]+$")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class BackendConfig(_Strict):
+    state_bucket: BucketName
+    lock_table: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,255}$")
+
+
+class EvidenceConfig(_Strict):
+    bucket: BucketName
+
+
+class BudgetConfig(_Strict):
+    name: str = Field(pattern=r"^[^:\\]{1,100}$")
+    limit_usd: Decimal = Field(gt=0)
+    thresholds_usd: list[Decimal] = Field(min_length=1)
+    spend_type: Literal["ACTUAL", "FORECASTED"] = "ACTUAL"
+
+    @model_validator(mode="after")
+    def _ladder_fits_cap(self) -> BudgetConfig:
+        ladder = self.thresholds_usd
+        if any(low >= high for low, high in zip(ladder, ladder[1:])):
+            raise ValueError(
+                f"thresholds_usd must be strictly ascending, got {[str(t) for t in ladder]}"
+            )
+        if ladder[0] <= 0 or ladder[-1] > self.limit_usd:
+            raise ValueError(
+                f"thresholds_usd must lie in (0, limit_usd={self.limit_usd}], "
+                f"got {[str(t) for t in ladder]}"
+            )
+        return self
+
+
+class CiConfig(_Strict):
+    github_repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
+    allowed_refs: list[str] = Field(default=["refs/heads/main"], min_length=1)
+
+
+class TopicConfig(_Strict):
+    name: str = Field(pattern=r"^[A-Za-z0-9._-]{1,249}$")
+    partitions: int = Field(default=1, ge=1, le=100)
+
+
+class ConfluentConfig(_Strict):
+    cloud: Literal["AWS", "GCP", "AZURE"] = "AWS"
+    region: str = Field(min_length=1)
+    environment_name: str = Field(min_length=1, max_length=64)
+    cluster_name: str = Field(min_length=1, max_length=64)
+    topics: list[TopicConfig] = Field(default_factory=list)
+
+    @field_validator("topics")
+    @classmethod
+    def _unique_topics(cls, topics: list[TopicConfig]) -> list[TopicConfig]:
+        names = [topic.name for topic in topics]
+        duplicates = sorted({name for name in names if names.count(name) > 1})
+        if duplicates:
+            raise ValueError(f"topic names must be unique, repeated: {', '.join(duplicates)}")
+        return topics
+
+
+class ServiceConfig(_Strict):
+    name: str = Field(pattern=r"^[a-z][a-z0-9-]{0,30}$")
+    image: str = Field(
+        pattern=r"^[^@\s]+@sha256:[0-9a-f]{64}$",
+        description="Referenced by digest, so a deploy is reproducible.",
+    )
+    desired_count: int = Field(default=0, ge=0, le=10)
+    cpu: int = 256
+    memory: int = 512
+    port: int = Field(default=8080, ge=1, le=65535)
+
+    @model_validator(mode="after")
+    def _fargate_size(self) -> ServiceConfig:
+        allowed = FARGATE_MEMORY_BY_CPU.get(self.cpu)
+        if allowed is None:
+            raise ValueError(f"cpu must be one of {sorted(FARGATE_MEMORY_BY_CPU)}, got {self.cpu}")
+        if self.memory not in allowed:
+            raise ValueError(f"memory for cpu={self.cpu} must be one of {sorted(allowed)}")
+        return self
+
+
+class ManualConfluentParameters(_Strict):
+    """SSM parameter names the demo stack reads when confluent is not managed here."""
+
+    bootstrap_servers: SsmParameterName
+    api_key: SsmParameterName
+    api_secret: SsmParameterName
+
+
+class DemoConfig(_Strict):
+    confluent_source: Literal["remote_state", "manual"] = "remote_state"
+    manual_parameters: ManualConfluentParameters | None = None
+    vpc_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.40.0.0/16")
+    ingress_cidrs: list[ipaddress.IPv4Network] = Field(
+        default_factory=list,
+        description="Networks allowed to reach the services' ports; none by default.",
+    )
+    db_instance_class: str = Field(default="db.t4g.micro", pattern=r"^db\.[a-z0-9]+\.[a-z0-9]+$")
+    db_allocated_storage_gb: int = Field(default=20, ge=20, le=100)
+    log_retention_days: int = 3
+    services: list[ServiceConfig] = Field(default_factory=list)
+
+    @field_validator("vpc_cidr")
+    @classmethod
+    def _room_for_two_subnets(cls, cidr: ipaddress.IPv4Network) -> ipaddress.IPv4Network:
+        if cidr.prefixlen > 24:
+            raise ValueError("must be /24 or larger to hold two public subnets")
+        return cidr
+
+    @field_validator("log_retention_days")
+    @classmethod
+    def _valid_retention(cls, days: int) -> int:
+        if days not in LOG_RETENTION_DAYS:
+            raise ValueError(f"must be one of {sorted(LOG_RETENTION_DAYS)}")
+        return days
+
+    @field_validator("services")
+    @classmethod
+    def _unique_services(cls, services: list[ServiceConfig]) -> list[ServiceConfig]:
+        names = [service.name for service in services]
+        if len(names) != len(set(names)):
+            raise ValueError("service names must be unique")
+        return services
+
+    @model_validator(mode="after")
+    def _one_confluent_contract(self) -> DemoConfig:
+        # Never both, never a silent fallback: the mode decides which input exists.
+        if self.confluent_source == "manual" and self.manual_parameters is None:
+            raise ValueError("confluent_source = 'manual' requires [demo.manual_parameters]")
+        if self.confluent_source == "remote_state" and self.manual_parameters is not None:
+            raise ValueError(
+                "[demo.manual_parameters] is only allowed with confluent_source = 'manual'"
+            )
+        return self
+
+
+class PlatformConfig(_Strict):
+    project: str = Field(default="dev-platform", pattern=r"^[A-Za-z0-9_.:/=+@ -]{1,128}$")
+    environment: str = Field(default="dev_min", pattern=r"^[a-z][a-z0-9_]{1,30}$")
+    region: Region
+    name_prefix: str = Field(pattern=r"^[a-z][a-z0-9-]{1,23}$")
+    alert_emails: list[Email] = Field(min_length=1)
+    backend: BackendConfig
+    evidence: EvidenceConfig
+    budget: BudgetConfig
+    ci: CiConfig
+    confluent: ConfluentConfig
+    demo: DemoConfig = DemoConfig()
+
+    @model_validator(mode="after")
+    def _distinct_buckets(self) -> PlatformConfig:
+        if self.backend.state_bucket == self.evidence.bucket:
+            raise ValueError("backend.state_bucket and evidence.bucket must differ")
+        return self
+
+    def state_key(self, stack: str) -> str:
+        """The stack's own partition of the shared backend: `<env>/<stack>/terraform.tfstate`."""
+        if stack not in STACK_NAMES:
+            raise ValueError(f"unknown stack {stack!r}")
+        return f"{self.environment}/{stack}/terraform.tfstate"
+
+
+def config_path() -> Path:
+    """The file to load: $STACKGUARD_CONFIG if set, else the platform.toml in the repo."""
+    override = os.environ.get(CONFIG_ENV_VAR)
+    return Path(override) if override else DEFAULT_CONFIG_FILE
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = item["msg"].removeprefix("Value error, ")
+        if item["type"] == "extra_forbidden":
+            message = "unknown field"
+        parts.append(f"{field}: {message}")
+    return "; ".join(parts)
+
+
+def load_config(path: Path | None = None) -> PlatformConfig:
+    """Read and validate the configuration, or raise ConfigError with a one-line reason."""
+    path = path or config_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: configuration file not found (set {CONFIG_ENV_VAR})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return PlatformConfig.model_validate(raw)
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc)}") from None

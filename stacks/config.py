@@ -158,6 +158,10 @@ class DemoConfig(_Strict):
     confluent_source: Literal["remote_state", "manual"] = "remote_state"
     manual_parameters: ManualConfluentParameters | None = None
     vpc_cidr: ipaddress.IPv4Network = ipaddress.IPv4Network("10.40.0.0/16")
+    zone_suffixes: list[Annotated[str, Field(pattern=r"^[a-z]$")]] = Field(
+        default=["a", "b"], min_length=2, max_length=2,
+        description="Availability zones of the two public subnets, as suffixes of the region.",
+    )
     ingress_cidrs: list[ipaddress.IPv4Network] = Field(
         default_factory=list,
         description="Networks allowed to reach the services' ports; none by default.",

@@ -26,7 +26,7 @@ class ConfluentStack(PlatformStack):
     """Environment, Basic cluster, service account, role binding, API key and topics.
 
     The runtime reads the bootstrap endpoint and the API key from SSM Parameter Store
-    (SecureString for the key and secret), never from Terraform outputs in plain text.
+    (SecureString), never from Terraform outputs in plain text.
     """
 
     def __init__(self, scope: Construct, *, config: PlatformConfig) -> None:
@@ -89,7 +89,7 @@ class ConfluentStack(PlatformStack):
                 self,
                 "bootstrap_parameter",
                 name=parameter_name(config, "bootstrap_servers"),
-                type="String",
+                type="SecureString",  # not secret, but one type for all three keeps IAM simple
                 value=bootstrap,
             ),
             "api_key": SsmParameter(

@@ -26,7 +26,13 @@ class DemoStack(PlatformStack):
     def __init__(self, scope: Construct, *, config: PlatformConfig) -> None:
         super().__init__(scope, "demo", config=config)
         settings = config.demo
-        network = PublicNetwork(self, "network", name=self.name("vpc"), cidr=settings.vpc_cidr)
+        network = PublicNetwork(
+            self,
+            "network",
+            name=self.name("vpc"),
+            cidr=settings.vpc_cidr,
+            zones=[f"{config.region}{suffix}" for suffix in settings.zone_suffixes],
+        )
         kafka = kafka_runtime(self, config)
 
         services_sg = SecurityGroup(

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from cdktf import Fn
-from cdktf_cdktf_provider_aws.data_aws_availability_zones import DataAwsAvailabilityZones
 from cdktf_cdktf_provider_aws.default_security_group import DefaultSecurityGroup
 from cdktf_cdktf_provider_aws.internet_gateway import InternetGateway
 from cdktf_cdktf_provider_aws.route_table import RouteTable, RouteTableRoute
@@ -22,13 +20,24 @@ def public_subnet_cidrs(cidr: ipaddress.IPv4Network, count: int = 2) -> list[str
 
 
 class PublicNetwork(Construct):
-    """Two public subnets in two zones (RDS subnet groups need two), one route out.
+    """Two public subnets in two named zones (RDS subnet groups need two), one route out.
+
+    The zones are named, not looked up, so the synthesized JSON is fully known and a
+    plan never moves a subnet because a data source answered differently.
 
     Tasks get public IPs to reach ECR and Confluent, which is what makes a NAT gateway
     (about 32 USD a month, more than the whole budget) unnecessary.
     """
 
-    def __init__(self, scope: Construct, logical_id: str, *, name: str, cidr: ipaddress.IPv4Network):
+    def __init__(
+        self,
+        scope: Construct,
+        logical_id: str,
+        *,
+        name: str,
+        cidr: ipaddress.IPv4Network,
+        zones: list[str],
+    ):
         super().__init__(scope, logical_id)
         self.vpc = Vpc(
             self,
@@ -45,8 +54,6 @@ class PublicNetwork(Construct):
         )
         gateway = InternetGateway(self, "igw", vpc_id=self.vpc.id, tags={"Name": name})
         gateway.override_logical_id("internet_gateway")
-        zones = DataAwsAvailabilityZones(self, "zones", state="available")
-        zones.override_logical_id("available_zones")
         routes = RouteTable(
             self,
             "routes",
@@ -57,13 +64,13 @@ class PublicNetwork(Construct):
         routes.override_logical_id("public_routes")
 
         self.subnets: list[Subnet] = []
-        for index, subnet_cidr in enumerate(public_subnet_cidrs(cidr)):
+        for index, (zone, subnet_cidr) in enumerate(zip(zones, public_subnet_cidrs(cidr))):
             subnet = Subnet(
                 self,
                 f"public_{index}",
                 vpc_id=self.vpc.id,
                 cidr_block=subnet_cidr,
-                availability_zone=Fn.element(zones.names, index),
+                availability_zone=zone,
                 map_public_ip_on_launch=False,
                 tags={"Name": f"{name}-public-{index}"},
             )

@@ -110,7 +110,7 @@ class SecureBucket(Construct):
                 S3BucketLifecycleConfigurationRule(
                     id="expire-old-versions",
                     status="Enabled",
-                    filter=[S3BucketLifecycleConfigurationRuleFilter(prefix="")],
+                    filter=[S3BucketLifecycleConfigurationRuleFilter()],  # every object
                     noncurrent_version_expiration=[
                         S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration(
                             noncurrent_days=noncurrent_days

@@ -1,0 +1,35 @@
+# The two Quickstart commands: `make run` and `make test`. Each creates what it needs.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
+VENV := .venv
+CHECKOV_VENV := .venv-checkov
+OUT ?= cdktf.out
+PIP_FLAGS := --quiet --disable-pip-version-check
+
+.PHONY: help run test synth checkov clean
+
+help:  ## List the targets.
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
+
+$(VENV)/.installed: pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' \
+	  || { echo "error: Python 3.11+ is required (make PYTHON=/path/to/python3.11)"; exit 2; }
+	@test -x $(VENV)/bin/python || $(PYTHON) -m venv $(VENV)
+	$(VENV)/bin/python -m pip install $(PIP_FLAGS) -e '.[test]'
+	@touch $@
+
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-checkov.txt
+	@touch $@
+
+run: $(VENV)/.installed  ## Main job: synthesize all stacks into $(OUT) and print their digests.
+	$(VENV)/bin/stackguard synth --out $(OUT)
+
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed  ## Run the whole test suite.
+	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest
+
+checkov: $(CHECKOV_VENV)/.installed  ## Install checkov into its own virtualenv.
+
+clean:  ## Remove virtualenvs and synthesized output (never state files).
+	rm -rf $(VENV) $(CHECKOV_VENV) $(OUT) .pytest_cache

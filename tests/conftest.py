@@ -1,0 +1,57 @@
+"""Shared fixtures. Synthesis loads the AWS provider's jsii assembly (about 20 s), so the
+app is synthesized once per test session and every stack test reads those files."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+CONFIG_FILE = REPO_ROOT / "platform.toml"
+SHARED = REPO_ROOT.parent / "shared"
+CORPUS = SHARED / "corpus"
+
+
+@pytest.fixture(scope="session")
+def repo_root() -> Path:
+    return REPO_ROOT
+
+
+@pytest.fixture(scope="session")
+def platform_config():
+    from stacks.config import load_config
+
+    return load_config(CONFIG_FILE)
+
+
+@pytest.fixture(scope="session")
+def synth_dir(tmp_path_factory, platform_config) -> Path:
+    """The default configuration, synthesized once through the same path the CLI uses."""
+    from stackguard.synth import synthesize
+
+    outdir = tmp_path_factory.mktemp("synth") / "cdktf.out"
+    synthesize(platform_config, outdir)
+    return outdir
+
+
+@pytest.fixture(scope="session")
+def stacks(synth_dir) -> dict[str, dict[str, Any]]:
+    """Each stack's cdk.tf.json as a dict, keyed by stack name."""
+    return {
+        path.parent.name: json.loads(path.read_text())
+        for path in sorted((synth_dir / "stacks").glob("*/cdk.tf.json"))
+    }
+
+
+@pytest.fixture(scope="session")
+def stackguard_bin() -> list[str]:
+    """The installed console script, run as a user would."""
+    found = shutil.which("stackguard", path=str(Path(sys.executable).parent) + os.pathsep + os.environ.get("PATH", ""))
+    assert found, "the stackguard console script is not installed (pip install -e '.[test]')"
+    return [found]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated, Optional
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
@@ -16,6 +17,11 @@ from rich.console import Console
 from stackguard import __version__
 from stackguard.exit_codes import ExitCode, StackguardError
 from stacks.config import CONFIG_ENV_VAR, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from guards.inventory import Inventory
+
+FORMATS = ("text", "json", "sarif", "junit", "markdown")
 
 app = typer.Typer(
     name="stackguard",
@@ -30,6 +36,12 @@ app = typer.Typer(
 )
 out = Console()
 err = Console(stderr=True, soft_wrap=True)
+
+check_app = typer.Typer(
+    help="Check infrastructure against the policy and write an evidence snapshot.",
+    no_args_is_help=True,
+)
+app.add_typer(check_app, name="check")
 
 ConfigOption = Annotated[
     Optional[Path],
@@ -88,11 +100,210 @@ def synth(
         )
 
 
+PolicyOption = Annotated[
+    Optional[Path],
+    typer.Option(
+        "--policy",
+        help="Policy file (TOML). Default: $STACKGUARD_POLICY or ./policy.toml.",
+        dir_okay=False,
+    ),
+]
+FormatOption = Annotated[
+    str,
+    typer.Option(
+        "--format",
+        help="text (a table), json (the snapshot), sarif (2.1.0, for code scanning), "
+        "junit, or markdown (for $GITHUB_STEP_SUMMARY).",
+    ),
+]
+EvidenceOption = Annotated[
+    Path,
+    typer.Option(
+        "--evidence-dir",
+        help="Root of the evidence tree: <dir>/<env>/<lane>/<run_id>/<lane>_snapshot.json.",
+        file_okay=False,
+    ),
+]
+RunIdOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--run-id",
+        help="Run id shared by the lanes of one run. Default: $STACKGUARD_RUN_ID or a new one.",
+        envvar="STACKGUARD_RUN_ID",
+    ),
+]
+OutputOption = Annotated[
+    Optional[Path],
+    typer.Option("--output", help="Also write the report to this file.", dir_okay=False),
+]
+
+
+def _check(
+    lane: str,
+    load: Callable[[], "Inventory"],
+    documents: Callable[["Inventory"], dict],
+    *,
+    policy_file: Optional[Path],
+    fmt: str,
+    evidence_dir: Path,
+    run_id: Optional[str],
+    output: Optional[Path],
+) -> None:
+    """Shared body of the check lanes: validate options, load, evaluate, record, report."""
+    from evidence.provenance import new_run_id
+    from guards.policy import load_policy
+    from stackguard.lanes.check import run_check
+    from stackguard.report import render
+
+    if fmt not in FORMATS:
+        raise StackguardError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+    policy = load_policy(policy_file)
+    inventory = load()
+    snapshot, path = run_check(
+        lane=lane,
+        inventory=inventory,
+        policy=policy,
+        documents=documents(inventory),
+        evidence_root=evidence_dir,
+        run_id=run_id or new_run_id(),
+    )
+    report = render(snapshot, fmt)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report, encoding="utf-8")
+    out.print(report, markup=False, highlight=False, soft_wrap=True, end="" if report.endswith("\n") else "\n")
+    err.print(f"snapshot: {path}", markup=False, highlight=False)
+    raise typer.Exit(ExitCode.PASS if snapshot.overall_pass else ExitCode.BLOCKERS)
+
+
+@check_app.command("synth")
+def check_synth(
+    path: Annotated[
+        Path,
+        typer.Argument(help="A cdktf.out directory or a single cdk.tf.json.", show_default=True),
+    ] = Path("cdktf.out"),
+    policy_file: PolicyOption = None,
+    fmt: FormatOption = "text",
+    evidence_dir: EvidenceOption = Path("runs"),
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Check synthesized stacks (fast, no credentials): lane `synth`.
+
+    Remote modules cannot be seen into here and are `unverifiable-module` unless they are
+    well-known modules with known switches; `check plan` is the complete check.
+    """
+    from guards.documents import load_synth
+
+    _check(
+        "synth",
+        lambda: load_synth(path),
+        lambda inventory: {Path(p).parent.name: p for p in inventory.input_digests},
+        policy_file=policy_file,
+        fmt=fmt,
+        evidence_dir=evidence_dir,
+        run_id=run_id,
+        output=output,
+    )
+
+
+@check_app.command("plan")
+def check_plan(
+    file: Annotated[
+        Path, typer.Argument(help="`terraform show -json PLANFILE` output.", dir_okay=False)
+    ],
+    stack: Annotated[
+        Optional[str],
+        typer.Option("--stack", help="The stack this plan belongs to (its lifecycle and budget rules)."),
+    ] = None,
+    policy_file: PolicyOption = None,
+    fmt: FormatOption = "text",
+    evidence_dir: EvidenceOption = Path("runs"),
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Check a terraform plan (complete: modules, count and for_each expanded): lane `plan`.
+
+    What counts is the infrastructure after apply: deleting a NAT gateway is the fix,
+    creating, updating, replacing or keeping one is a blocker.
+    """
+    from guards.documents import load_plan
+
+    _check(
+        "plan",
+        lambda: load_plan(file, stack=stack),
+        lambda inventory: {None: str(file)},
+        policy_file=policy_file,
+        fmt=fmt,
+        evidence_dir=evidence_dir,
+        run_id=run_id,
+        output=output,
+    )
+
+
+@app.command()
+def verdict(
+    run_dir: Annotated[
+        Path,
+        typer.Argument(help="A run directory, or any directory above snapshots (e.g. runs/dev_min)."),
+    ],
+    policy_file: PolicyOption = None,
+    run_id: Annotated[
+        Optional[str], typer.Option("--run-id", help="Only snapshots of this run.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+) -> None:
+    """Roll snapshots up: pass only if every required lane passed under the current policy."""
+    from evidence.store import EvidenceError, find_snapshots, read_snapshot
+    from evidence.verdict import decide
+    from guards.policy import load_policy
+
+    policy = load_policy(policy_file)
+    if not run_dir.is_dir():
+        raise StackguardError(f"{run_dir}: no such directory")
+    snapshots, problems = [], []
+    for path in find_snapshots(run_dir):
+        try:
+            snapshot = read_snapshot(path)
+        except EvidenceError as exc:
+            problems.append(str(exc))
+            continue
+        if run_id is None or snapshot.run_id == run_id:
+            snapshots.append(snapshot)
+    result = decide(
+        snapshots,
+        policy_digest=policy.digest,
+        required_lanes=policy.verdict.required_lanes,
+        problems=problems,
+    )
+    if as_json:
+        out.print(result.model_dump_json(indent=2), markup=False, highlight=False, soft_wrap=True)
+    else:
+        for lane in result.lanes:
+            state = "pass" if lane.overall_pass and not lane.reasons else "BLOCKED"
+            out.print(f"{lane.lane:<10} {state:<8} run {lane.run_id or '-'}", markup=False, highlight=False)
+            for reason in lane.reasons:
+                out.print(f"  - {reason}", markup=False, highlight=False, soft_wrap=True)
+        for problem in result.problems:
+            out.print(f"problem: {problem}", markup=False, highlight=False, soft_wrap=True)
+        out.print("VERDICT: PASS" if result.passed else "VERDICT: BLOCKED", markup=False, highlight=False)
+    raise typer.Exit(ExitCode.PASS if result.passed else ExitCode.BLOCKERS)
+
+
+def _bad_input_errors() -> tuple[type[Exception], ...]:
+    from evidence.store import EvidenceError
+    from guards.documents.errors import InputError
+    from guards.policy import PolicyError
+
+    return (ConfigError, PolicyError, InputError, EvidenceError)
+
+
 def run() -> None:
     """Console-script entry point: map expected failures to exit codes, never a traceback."""
+    BAD_INPUT_ERRORS = _bad_input_errors()
     try:
         app()  # standalone: click reports usage errors itself, with exit code 2
-    except ConfigError as exc:
+    except BAD_INPUT_ERRORS as exc:
         err.print(f"error: {exc}", markup=False, highlight=False)
         sys.exit(ExitCode.BAD_INPUT)
     except StackguardError as exc:

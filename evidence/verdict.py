@@ -1,0 +1,67 @@
+"""Roll snapshots up into one decision: progression only on an empty blocker list.
+
+Pure: the caller loads the snapshots. A verdict passes only if every required lane has a
+snapshot, each passes with no blockers, and each was taken under the current policy.
+"""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, computed_field
+
+from evidence.snapshot import SCHEMA_VERSION, Snapshot
+
+
+class LaneResult(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    lane: str
+    run_id: str | None
+    overall_pass: bool
+    blockers: int
+    reasons: list[str]
+
+
+class Verdict(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+    policy_digest: str
+    lanes: list[LaneResult]
+    problems: list[str]  # unreadable snapshots and other input the verdict could not use
+
+    @computed_field  # type: ignore[prop-decorator]
+    @property
+    def passed(self) -> bool:
+        return not self.problems and all(lane.overall_pass and not lane.reasons for lane in self.lanes)
+
+
+def _judge(lane: str, snapshot: Snapshot | None, policy_digest: str) -> LaneResult:
+    if snapshot is None:
+        return LaneResult(lane=lane, run_id=None, overall_pass=False, blockers=0, reasons=["no snapshot for this required lane"])
+    reasons = []
+    if snapshot.schema_version != SCHEMA_VERSION:
+        reasons.append(f"schema version {snapshot.schema_version}, expected {SCHEMA_VERSION}")
+    if snapshot.policy_digest != policy_digest:
+        reasons.append(f"taken under policy {snapshot.policy_digest[:12]}, current policy is {policy_digest[:12]}")
+    reasons.extend(f"{b.code}: {b.subject}" for b in snapshot.blockers)
+    return LaneResult(
+        lane=lane,
+        run_id=snapshot.run_id,
+        overall_pass=snapshot.overall_pass,
+        blockers=len(snapshot.blockers),
+        reasons=reasons,
+    )
+
+
+def decide(
+    snapshots: list[Snapshot], *, policy_digest: str, required_lanes: list[str], problems: list[str] | None = None
+) -> Verdict:
+    """The newest snapshot of each lane counts; lanes beyond the required ones count too."""
+    newest: dict[str, Snapshot] = {}
+    for snapshot in sorted(snapshots, key=lambda s: (s.finished_at, s.run_id)):
+        newest[snapshot.lane] = snapshot
+    lanes = sorted(set(required_lanes) | set(newest))
+    return Verdict(
+        policy_digest=policy_digest,
+        lanes=[_judge(lane, newest.get(lane), policy_digest) for lane in lanes],
+        problems=list(problems or []),
+    )

@@ -1,0 +1,38 @@
+"""Run every registered rule over one inventory, then apply the policy's waivers."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+import guards.rules  # noqa: F401 - importing the package registers every rule family
+from guards import waivers
+from guards.findings import Finding
+from guards.inventory import Inventory
+from guards.policy import Policy
+from guards.registry import RULES
+from guards.waivers import AppliedWaiver, apply_waivers
+
+
+def all_codes() -> list[str]:
+    """Every code a check can report: the rules' and the waiver mechanism's."""
+    return sorted({c for r in RULES.values() for c in r.codes} | set(waivers.CODES))
+
+
+def evaluate(
+    inventory: Inventory,
+    policy: Policy,
+    *,
+    today: dt.date,
+    documents: Mapping[str | None, str] | None = None,
+) -> tuple[list[Finding], list[AppliedWaiver]]:
+    """All findings, each tied to the document its stack came from when that is known."""
+    documents = documents or {}
+    findings: list[Finding] = []
+    for registered in RULES.values():
+        for finding in registered.check(inventory, policy):
+            document = documents.get(finding.stack) or documents.get(None)
+            if document and finding.document is None:
+                finding = finding.model_copy(update={"document": document})
+            findings.append(finding)
+    return apply_waivers(findings, policy.waivers, today)

@@ -1,0 +1,54 @@
+"""What a rule says about one subject, and which of those sayings block progression."""
+
+from __future__ import annotations
+
+from enum import Enum
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Status(str, Enum):
+    PASS = "PASS"
+    FAIL = "FAIL"
+    UNKNOWN = "UNKNOWN"  # a value known only after apply: fail-closed, blocks
+    ERROR = "ERROR"  # input or an API call could not be read: blocks
+
+
+BLOCKING = frozenset({Status.FAIL, Status.UNKNOWN, Status.ERROR})
+
+
+class Finding(BaseModel):
+    """One outcome of one rule for one subject (a Terraform address or an ARN)."""
+
+    model_config = ConfigDict(frozen=True)
+
+    code: str  # stable kebab-case blocker code, e.g. "forbidden-nat-gateway"
+    status: Status
+    subject: str
+    stack: str | None = None
+    message: str
+    waiver: str | None = None  # justification of the waiver that covers it, if any
+    document: str | None = None  # the input file the subject was read from, when known
+
+    @property
+    def blocks(self) -> bool:
+        return self.status in BLOCKING and self.waiver is None
+
+    def sort_key(self) -> tuple[str, str, str, str]:
+        return (self.code, self.stack or "", self.subject, self.status.value)
+
+
+def fail(code: str, subject: str, stack: str | None, message: str) -> Finding:
+    return Finding(code=code, status=Status.FAIL, subject=subject, stack=stack, message=message)
+
+
+def unknown(code: str, subject: str, stack: str | None, message: str) -> Finding:
+    return Finding(code=code, status=Status.UNKNOWN, subject=subject, stack=stack, message=message)
+
+
+def passed(code: str, subject: str, stack: str | None, message: str) -> Finding:
+    return Finding(code=code, status=Status.PASS, subject=subject, stack=stack, message=message)
+
+
+def error(code: str, subject: str, stack: str | None, message: str) -> Finding:
+    return Finding(code=code, status=Status.ERROR, subject=subject, stack=stack, message=message)

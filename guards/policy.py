@@ -1,0 +1,177 @@
+"""The policy: what is allowed, validated before any rule runs, with a stable digest.
+
+The digest is taken over the validated model in canonical JSON, so reformatting the file
+changes nothing, while changing any value (a threshold, a waiver, the cost scope) changes
+the digest and so reopens every gate.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import tomllib
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+POLICY_ENV_VAR = "STACKGUARD_POLICY"
+DEFAULT_POLICY_FILE = Path("policy.toml")  # relative to where the command runs
+
+
+class PolicyError(ValueError):
+    """A one-line reason naming the file and the field."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class StacksPolicy(_Strict):
+    persistent: list[str] = ["core"]
+    ephemeral: list[str] = ["confluent", "demo"]
+    lifecycle_tag: str = "lifecycle"
+
+    def lifecycle_of(self, stack: str | None) -> str | None:
+        if stack in self.persistent:
+            return "persistent"
+        if stack in self.ephemeral:
+            return "ephemeral"
+        return None
+
+
+class ModuleSwitch(_Strict):
+    input: str
+    default: bool
+    code: Literal["forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet"]
+
+
+class KnownModule(_Strict):
+    source: str = Field(pattern=r"^[\w.-]+/[\w.-]+/[\w.-]+$")
+    switches: list[ModuleSwitch] = Field(min_length=1)
+
+
+class CostPolicy(_Strict):
+    nat_gateway_types: list[str] = ["aws_nat_gateway"]
+    load_balancer_types: list[str] = ["aws_lb", "aws_alb", "aws_elb"]
+    fleet_types: list[str] = ["aws_autoscaling_group", "aws_eks_node_group"]
+    service_types: list[str] = ["aws_ecs_service"]
+    modules: list[KnownModule] = []
+
+    @cached_property
+    def forbidden_types(self) -> dict[str, str]:
+        """Resource type -> the code a resource of that type is reported under."""
+        codes = {t: "forbidden-nat-gateway" for t in self.nat_gateway_types}
+        codes |= {t: "forbidden-load-balancer" for t in self.load_balancer_types}
+        codes |= {t: "always-on-fleet" for t in self.fleet_types}
+        return codes
+
+    def known_module(self, source: str) -> KnownModule | None:
+        normalized = source.removeprefix("registry.terraform.io/").split("//")[0]
+        return next((m for m in self.modules if m.source == normalized), None)
+
+
+class BudgetPolicy(_Strict):
+    stack: str = "core"
+    name: str
+    budget_type: str = "COST"
+    time_unit: str = "MONTHLY"
+    limit_usd: Decimal = Field(gt=0)
+    thresholds_usd: list[Decimal] = Field(min_length=1)
+    notification_type: Literal["ACTUAL", "FORECASTED"] = "ACTUAL"
+    stop_threshold_usd: Decimal
+
+    @model_validator(mode="after")
+    def _coherent(self) -> BudgetPolicy:
+        ladder = self.thresholds_usd
+        if any(low >= high for low, high in zip(ladder, ladder[1:])):
+            raise ValueError("thresholds_usd must be strictly ascending")
+        if ladder[-1] > self.limit_usd:
+            raise ValueError("thresholds_usd must not exceed limit_usd")
+        if self.stop_threshold_usd not in ladder:
+            raise ValueError("stop_threshold_usd must be one of thresholds_usd")
+        return self
+
+
+class BackendPolicy(_Strict):
+    type: Literal["s3"] = "s3"
+    key_pattern: str = "{environment}/{stack}/terraform.tfstate"
+    require_encryption: bool = True
+    require_dynamodb_lock: bool = True
+    require_lockfile: bool = True
+    bucket: str | None = None  # when set, every stack must use exactly this bucket
+    region: str | None = None
+    lock_table: str | None = None
+
+    @model_validator(mode="after")
+    def _pattern_names_the_stack(self) -> BackendPolicy:
+        if "{stack}" not in self.key_pattern:
+            raise ValueError("key_pattern must contain {stack}, or stacks would share state")
+        return self
+
+
+class VerdictPolicy(_Strict):
+    required_lanes: list[str] = Field(default=["synth"], min_length=1)
+
+
+class Waiver(_Strict):
+    rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    subject: str = Field(min_length=1, description="Address or ARN; shell-style wildcards.")
+    justification: str = Field(min_length=10)
+    expires: dt.date
+
+
+class Policy(_Strict):
+    version: Literal[1] = 1
+    environment: str = "dev_min"
+    stacks: StacksPolicy = StacksPolicy()
+    cost: CostPolicy = CostPolicy()
+    budget: BudgetPolicy
+    backend: BackendPolicy = BackendPolicy()
+    verdict: VerdictPolicy = VerdictPolicy()
+    waivers: list[Waiver] = []
+
+    @cached_property
+    def digest(self) -> str:
+        """sha256 of the canonical JSON of the validated policy."""
+        canonical = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def policy_path() -> Path:
+    override = os.environ.get(POLICY_ENV_VAR)
+    return Path(override) if override else DEFAULT_POLICY_FILE
+
+
+def _describe(error: ValidationError) -> str:
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
+        parts.append(f"{field}: {message.removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
+def parse_policy(raw: dict[str, Any], origin: str = "policy") -> Policy:
+    try:
+        return Policy.model_validate(raw)
+    except ValidationError as exc:
+        raise PolicyError(f"{origin}: {_describe(exc)}") from None
+
+
+def load_policy(path: Path | None = None) -> Policy:
+    """Read and validate the policy file, or raise PolicyError with a one-line reason."""
+    path = path or policy_path()
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise PolicyError(f"{path}: policy file not found (set {POLICY_ENV_VAR})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
+    return parse_policy(raw, str(path))

@@ -1,0 +1,145 @@
+"""Budget rules: the persistent stack carries the cap, the alert ladder and a channel.
+
+Each way a budget can be wrong has its own code, so a blocker says what to fix.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Any
+
+from guards.findings import Finding, fail, unknown
+from guards.inventory import Inventory, Resource
+from guards.policy import BudgetPolicy, Policy
+from guards.registry import rule, with_passes
+from guards.values import UNKNOWN, as_decimal, attribute, is_token
+
+BUDGET_TYPE = "aws_budgets_budget"
+CODES = (
+    "budget-missing",
+    "budget-type-mismatch",
+    "budget-cap-mismatch",
+    "budget-thresholds-mismatch",
+    "budget-stop-threshold-missing",
+    "budget-subscriber-missing",
+)
+
+
+def _fmt(amounts: Any) -> str:
+    return ", ".join(f"{amount:f}" for amount in sorted(amounts)) or "none"
+
+
+def _rung(notification: dict[str, Any], limit: Decimal | None) -> Decimal | None:
+    """A notification's threshold in USD; percentages are taken of the budget's cap."""
+    threshold = as_decimal(notification.get("threshold"))
+    if not isinstance(threshold, Decimal):
+        return None
+    if notification.get("threshold_type", "PERCENTAGE") == "PERCENTAGE":
+        return (threshold * limit / 100).normalize() if limit is not None else None
+    return threshold
+
+
+def _has_subscriber(notification: dict[str, Any]) -> bool:
+    for key in ("subscriber_email_addresses", "subscriber_sns_topic_arns"):
+        value = notification.get(key)
+        if is_token(value) or (isinstance(value, list) and value):
+            return True
+    return False
+
+
+def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
+    subject, stack = budget.subject, budget.stack
+    findings: list[Finding] = []
+
+    for name, want in (("budget_type", expected.budget_type), ("time_unit", expected.time_unit)):
+        got = attribute(budget, name)
+        if got is UNKNOWN:
+            findings.append(unknown("budget-type-mismatch", subject, stack, f"{name} known only after apply"))
+        elif got != want:
+            findings.append(fail("budget-type-mismatch", subject, stack, f"{name} is {got!r}, policy requires {want!r}"))
+
+    limit = as_decimal(attribute(budget, "limit_amount"))
+    unit = attribute(budget, "limit_unit")
+    want_limit = expected.limit_usd.normalize()
+    if limit is UNKNOWN:
+        findings.append(unknown("budget-cap-mismatch", subject, stack, "limit_amount known only after apply"))
+        limit = None
+    elif limit != want_limit or unit != "USD":
+        findings.append(
+            fail("budget-cap-mismatch", subject, stack, f"cap is {attribute(budget, 'limit_amount')} {unit}, policy requires {want_limit:f} USD")
+        )
+
+    notifications = attribute(budget, "notification", [])
+    if notifications is UNKNOWN:
+        findings.append(unknown("budget-thresholds-mismatch", subject, stack, "notifications known only after apply"))
+        return findings
+    notifications = [n for n in notifications or [] if isinstance(n, dict)]
+    ladder_notifications = [n for n in notifications if n.get("notification_type") == expected.notification_type]
+    rungs = {rung for n in ladder_notifications if (rung := _rung(n, limit)) is not None}
+    want_rungs = {t.normalize() for t in expected.thresholds_usd}
+    if rungs != want_rungs:
+        findings.append(
+            fail(
+                "budget-thresholds-mismatch",
+                subject,
+                stack,
+                f"{expected.notification_type} ladder is [{_fmt(rungs)}] USD, policy requires "
+                f"[{_fmt(want_rungs)}] (missing: {_fmt(want_rungs - rungs)}; extra: {_fmt(rungs - want_rungs)})",
+            )
+        )
+    if expected.stop_threshold_usd.normalize() not in rungs:
+        findings.append(
+            fail(
+                "budget-stop-threshold-missing",
+                subject,
+                stack,
+                f"no {expected.notification_type} notification at the emergency stop of "
+                f"{expected.stop_threshold_usd:f} USD",
+            )
+        )
+    for notification in notifications:
+        if not _has_subscriber(notification):
+            rung = _rung(notification, limit)
+            findings.append(
+                fail(
+                    "budget-subscriber-missing",
+                    subject,
+                    stack,
+                    f"notification at {rung if rung is not None else notification.get('threshold')} "
+                    "has no SNS or e-mail subscriber",
+                )
+            )
+    return findings
+
+
+@rule("budget", codes=CODES)
+def budget(inventory: Inventory, policy: Policy) -> list[Finding]:
+    """The policy's budget exists in its stack with cap, ACTUAL ladder and subscribers."""
+    expected = policy.budget
+    if expected.stack not in inventory.stacks:
+        return []  # this inventory does not cover the stack that must hold the budget
+    budgets = [
+        r
+        for r in inventory.resources
+        if r.type == BUDGET_TYPE and r.stack == expected.stack and r.exists_after_apply
+    ]
+    named = [b for b in budgets if attribute(b, "name") == expected.name]
+    unnamed = [b for b in budgets if attribute(b, "name") is UNKNOWN]
+    if not named and unnamed:
+        return [
+            unknown("budget-missing", b.subject, b.stack, "budget name known only after apply")
+            for b in unnamed
+        ]
+    if not named:
+        others = sorted(str(attribute(b, "name")) for b in budgets)
+        return [
+            fail(
+                "budget-missing",
+                f"{BUDGET_TYPE} (name {expected.name!r})",
+                expected.stack,
+                f"no budget named {expected.name!r} in stack {expected.stack!r}"
+                + (f"; found {', '.join(others)}" if others else ""),
+            )
+        ]
+    findings = [finding for b in named for finding in _check_budget(b, expected)]
+    return with_passes(findings, CODES, len(named), "budgets")

@@ -1,0 +1,1 @@
+"""Lanes: each turns inputs into an evidence snapshot. Side effects live here, not in guards."""

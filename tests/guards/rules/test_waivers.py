@@ -1,0 +1,47 @@
+"""Waivers are data with an expiry; waived findings stay visible."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from guards.findings import Status, fail, passed
+from guards.policy import Waiver
+from guards.waivers import apply_waivers
+
+TODAY = dt.date(2026, 11, 23)
+
+
+def waiver(subject="module.legacy_*", expires=dt.date(2026, 12, 31), rule="unverifiable-module"):
+    return Waiver(rule=rule, subject=subject, justification="Reviewed by the platform team.", expires=expires)
+
+
+def test_live_waiver_covers_matching_findings_only():
+    findings = [
+        fail("unverifiable-module", "module.legacy_vpc", "dev", "remote"),
+        fail("unverifiable-module", "module.other", "dev", "remote"),
+        fail("forbidden-nat-gateway", "module.legacy_nat", "dev", "nat"),
+    ]
+    result, applied = apply_waivers(findings, [waiver()], TODAY)
+    waived = {f.subject for f in result if f.waiver}
+    blocking = {f.subject for f in result if f.blocks}
+    assert waived == {"module.legacy_vpc"}
+    assert blocking == {"module.other", "module.legacy_nat"}
+    assert len(result) == 3, "waived findings stay visible"
+    (record,) = applied
+    assert record.covers == ["module.legacy_vpc"]
+
+
+def test_expired_waiver_covers_nothing_and_blocks():
+    findings = [fail("unverifiable-module", "module.legacy_vpc", "dev", "remote")]
+    result, applied = apply_waivers(findings, [waiver(expires=dt.date(2026, 11, 22))], TODAY)
+    assert applied == []
+    assert {(f.code, f.blocks) for f in result} == {("unverifiable-module", True), ("waiver-expired", True)}
+
+
+def test_waiver_expiring_today_still_holds_and_passes_are_untouched():
+    findings = [
+        fail("unverifiable-module", "module.legacy_vpc", "dev", "remote"),
+        passed("unverifiable-module", "*", None, "checked"),
+    ]
+    result, _ = apply_waivers(findings, [waiver(subject="*", expires=TODAY)], TODAY)
+    assert [f.status for f in result if f.waiver] == [Status.FAIL]

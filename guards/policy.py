@@ -11,13 +11,14 @@ import datetime as dt
 import hashlib
 import json
 import os
-import tomllib
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from stackguard.tomlfile import describe, load_toml_model
 
 POLICY_ENV_VAR = "STACKGUARD_POLICY"
 DEFAULT_POLICY_FILE = Path("policy.toml")  # relative to where the command runs
@@ -147,31 +148,15 @@ def policy_path() -> Path:
     return Path(override) if override else DEFAULT_POLICY_FILE
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
-        parts.append(f"{field}: {message.removeprefix('Value error, ')}")
-    return "; ".join(parts)
-
-
 def parse_policy(raw: dict[str, Any], origin: str = "policy") -> Policy:
     try:
         return Policy.model_validate(raw)
     except ValidationError as exc:
-        raise PolicyError(f"{origin}: {_describe(exc)}") from None
+        raise PolicyError(f"{origin}: {describe(exc)}") from None
 
 
 def load_policy(path: Path | None = None) -> Policy:
     """Read and validate the policy file, or raise PolicyError with a one-line reason."""
-    path = path or policy_path()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise PolicyError(f"{path}: policy file not found (set {POLICY_ENV_VAR})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PolicyError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise PolicyError(f"{path}: not valid TOML: {exc}") from None
-    return parse_policy(raw, str(path))
+    return load_toml_model(
+        path or policy_path(), Policy, error=PolicyError, kind="policy", env_var=POLICY_ENV_VAR
+    )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import ipaddress
 import os
 import re
-import tomllib
 from decimal import Decimal
 from pathlib import Path
 from typing import Annotated, Literal
@@ -19,10 +18,11 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
-    ValidationError,
     field_validator,
     model_validator,
 )
+
+from stackguard.tomlfile import load_toml_model
 
 CONFIG_ENV_VAR = "STACKGUARD_CONFIG"
 DEFAULT_CONFIG_FILE = Path("platform.toml")  # relative to where the command runs
@@ -237,29 +237,12 @@ def config_path() -> Path:
     return Path(override) if override else DEFAULT_CONFIG_FILE
 
 
-def _describe(error: ValidationError) -> str:
-    parts = []
-    for item in error.errors():
-        field = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        message = item["msg"].removeprefix("Value error, ")
-        if item["type"] == "extra_forbidden":
-            message = "unknown field"
-        parts.append(f"{field}: {message}")
-    return "; ".join(parts)
-
-
 def load_config(path: Path | None = None) -> PlatformConfig:
     """Read and validate the configuration, or raise ConfigError with a one-line reason."""
-    path = path or config_path()
-    try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise ConfigError(f"{path}: configuration file not found (set {CONFIG_ENV_VAR})") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise ConfigError(f"{path}: cannot read: {exc}") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{path}: not valid TOML: {exc}") from None
-    try:
-        return PlatformConfig.model_validate(raw)
-    except ValidationError as exc:
-        raise ConfigError(f"{path}: {_describe(exc)}") from None
+    return load_toml_model(
+        path or config_path(),
+        PlatformConfig,
+        error=ConfigError,
+        kind="configuration",
+        env_var=CONFIG_ENV_VAR,
+    )

@@ -1,0 +1,43 @@
+"""Load a TOML file into a pydantic model with one-line, field-naming errors.
+
+Shared by the configuration (what we build) and the policy (what is allowed), so both
+report problems the same way.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+Model = TypeVar("Model", bound=BaseModel)
+
+
+def describe(error: ValidationError) -> str:
+    """`field.path: reason; other.field: reason` on one line."""
+    parts = []
+    for item in error.errors():
+        field = ".".join(str(part) for part in item["loc"]) or "(top level)"
+        message = "unknown field" if item["type"] == "extra_forbidden" else item["msg"]
+        parts.append(f"{field}: {message.removeprefix('Value error, ')}")
+    return "; ".join(parts)
+
+
+def load_toml_model(
+    path: Path, model: type[Model], *, error: type[Exception], kind: str, env_var: str
+) -> Model:
+    """Read `path` and validate it as `model`, raising `error` with a one-line reason."""
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise error(f"{path}: {kind} file not found (set {env_var})") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise error(f"{path}: cannot read: {exc}") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise error(f"{path}: not valid TOML: {exc}") from None
+    try:
+        return model.model_validate(raw)
+    except ValidationError as exc:
+        raise error(f"{path}: {describe(exc)}") from None

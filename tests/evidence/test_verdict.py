@@ -1,0 +1,50 @@
+"""The verdict passes only on every required lane passing under the current policy."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from evidence.verdict import decide
+from guards.findings import fail, passed
+
+from tests.evidence.conftest import T0, make_snapshot
+
+DIGEST = "a" * 64
+CLEAN = [passed("forbidden-nat-gateway", "*", None, "checked")]
+DIRTY = [fail("forbidden-nat-gateway", "aws_nat_gateway.x", "demo", "nat")]
+
+
+def test_passing_required_lane_under_current_policy_passes():
+    verdict = decide([make_snapshot(CLEAN)], policy_digest=DIGEST, required_lanes=["synth"])
+    assert verdict.passed
+
+
+def test_missing_lane_blocks():
+    verdict = decide([make_snapshot(CLEAN)], policy_digest=DIGEST, required_lanes=["synth", "plan"])
+    assert not verdict.passed
+    (plan,) = [lane for lane in verdict.lanes if lane.lane == "plan"]
+    assert plan.reasons == ["no snapshot for this required lane"]
+
+
+def test_blockers_block_and_are_named():
+    verdict = decide([make_snapshot(DIRTY)], policy_digest=DIGEST, required_lanes=["synth"])
+    assert not verdict.passed
+    assert verdict.lanes[0].reasons == ["forbidden-nat-gateway: aws_nat_gateway.x"]
+
+
+def test_snapshot_under_another_policy_is_refused():
+    verdict = decide([make_snapshot(CLEAN)], policy_digest="f" * 64, required_lanes=["synth"])
+    assert not verdict.passed
+    assert "current policy" in verdict.lanes[0].reasons[0]
+
+
+def test_newest_snapshot_of_a_lane_counts():
+    old = make_snapshot(DIRTY, run_id="old")
+    new = make_snapshot(CLEAN, run_id="new", finished_at=T0 + dt.timedelta(minutes=5))
+    assert decide([new, old], policy_digest=DIGEST, required_lanes=["synth"]).passed
+    assert not decide([make_snapshot(CLEAN, run_id="x"), make_snapshot(DIRTY, run_id="y", finished_at=T0 + dt.timedelta(hours=1))], policy_digest=DIGEST, required_lanes=["synth"]).passed
+
+
+def test_unreadable_evidence_blocks():
+    verdict = decide([make_snapshot(CLEAN)], policy_digest=DIGEST, required_lanes=["synth"], problems=["x: unreadable"])
+    assert not verdict.passed

@@ -1,0 +1,66 @@
+"""The policy file: validated, field-named errors, and a digest that tracks meaning."""
+
+from __future__ import annotations
+
+import tomllib
+
+import pytest
+import tomli_w
+
+from guards.policy import PolicyError, load_policy
+
+from tests.conftest import REPO_ROOT
+
+POLICY_FILE = REPO_ROOT / "policy.toml"
+
+
+def variant(tmp_path, mutate):
+    raw = tomllib.loads(POLICY_FILE.read_text())
+    mutate(raw)
+    path = tmp_path / "policy.toml"
+    path.write_text(tomli_w.dumps(raw))
+    return path
+
+
+def test_shipped_policy_is_the_dev_min_posture():
+    policy = load_policy(POLICY_FILE)
+    assert set(policy.cost.forbidden_types) == {
+        "aws_nat_gateway", "aws_lb", "aws_alb", "aws_elb", "aws_autoscaling_group", "aws_eks_node_group"
+    }
+    assert [str(t) for t in policy.budget.thresholds_usd] == ["10", "20", "28"]
+    assert str(policy.budget.stop_threshold_usd) == "28"
+    assert policy.stacks.lifecycle_of("core") == "persistent"
+    assert policy.stacks.lifecycle_of("demo") == "ephemeral"
+
+
+def test_digest_ignores_formatting_but_not_meaning(tmp_path):
+    original = load_policy(POLICY_FILE).digest
+    assert load_policy(variant(tmp_path, lambda raw: None)).digest == original
+    changed = load_policy(variant(tmp_path, lambda raw: raw["budget"].update(limit_usd=31))).digest
+    assert changed != original
+
+
+@pytest.mark.parametrize(
+    ("mutate", "field"),
+    [
+        (lambda r: r["budget"].update(stop_threshold_usd=25), "budget: stop_threshold_usd must be one of"),
+        (lambda r: r["budget"].update(thresholds_usd=[20, 10, 28]), "budget: thresholds_usd must be strictly ascending"),
+        (lambda r: r["backend"].update(key_pattern="{environment}/terraform.tfstate"), "backend: key_pattern must contain {stack}"),
+        (lambda r: r.update(surprise=1), "surprise: unknown field"),
+        (
+            lambda r: r.update(waivers=[{"rule": "Bad Rule", "subject": "x", "justification": "long enough reason", "expires": "2027-01-01"}]),
+            "waivers.0.rule",
+        ),
+        (lambda r: r.update(waivers=[{"rule": "unknown-count", "subject": "x", "justification": "why"}]), "waivers.0.justification"),
+    ],
+)
+def test_invalid_policy_names_the_field(tmp_path, mutate, field):
+    with pytest.raises(PolicyError) as error:
+        load_policy(variant(tmp_path, mutate))
+    assert field in str(error.value)
+    assert "\n" not in str(error.value)
+
+
+def test_missing_policy_file(tmp_path):
+    with pytest.raises(PolicyError, match="policy file not found"):
+        load_policy(tmp_path / "nope.toml")

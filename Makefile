@@ -4,6 +4,8 @@ PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
 OUT ?= cdktf.out
+EVIDENCE ?= runs
+RUN_ID ?= $(shell date -u +%Y%m%dT%H%M%SZ)-make
 PIP_FLAGS := --quiet --disable-pip-version-check
 
 .PHONY: help run test synth checkov clean
@@ -23,8 +25,11 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-checkov.txt
 	@touch $@
 
-run: $(VENV)/.installed  ## Main job: synthesize all stacks into $(OUT) and print their digests.
+run: $(VENV)/.installed  ## Main job: synthesize, run the offline guards, write evidence, print the verdict.
 	$(VENV)/bin/stackguard synth --out $(OUT)
+	@# Blockers (exit 1) still go to the verdict; bad input (2) or tooling failure (3) stop here.
+	$(VENV)/bin/stackguard check synth $(OUT) --evidence-dir $(EVIDENCE) --run-id $(RUN_ID) || test $$? -eq 1
+	$(VENV)/bin/stackguard verdict $(EVIDENCE) --run-id $(RUN_ID)
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed  ## Run the whole test suite.
 	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest

@@ -1,0 +1,41 @@
+"""Output formats of `stackguard check`: pure functions from a snapshot to text.
+
+They print only what the snapshot holds, so nothing reaches an output that the evidence
+itself does not already carry.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from evidence.snapshot import Snapshot
+
+from . import json_format, junit, markdown, sarif, text
+
+Renderer = Callable[[Snapshot], str]
+
+FORMATS: dict[str, Renderer] = {
+    "text": text.render,
+    "json": json_format.render,
+    "sarif": sarif.render,
+    "junit": junit.render,
+    "markdown": markdown.render,
+}
+
+
+class UnknownFormatError(ValueError):
+    """A format name that is not in FORMATS: a usage error, not a failure of the checks."""
+
+
+def render(snapshot: Snapshot, fmt: str) -> str:
+    try:
+        renderer = FORMATS[fmt]
+    except KeyError:
+        known = ", ".join(sorted(FORMATS))
+        raise UnknownFormatError(
+            f"unknown output format {fmt!r}; expected one of: {known}"
+        ) from None
+    return renderer(snapshot)
+
+
+__all__ = ["FORMATS", "Renderer", "UnknownFormatError", "render"]

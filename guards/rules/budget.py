@@ -69,17 +69,22 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
             fail("budget-cap-mismatch", subject, stack, f"cap is {attribute(budget, 'limit_amount')} {unit}, policy requires {want_limit:f} USD")
         )
 
-    notifications = attribute(budget, "notification", [])
-    if notifications is UNKNOWN:
+    # Notifications often hold references (`${aws_sns_topic.x.arn}`) or values known only
+    # after apply; judge them leaf by leaf, and say UNKNOWN where a FAIL could be wrong.
+    notifications = budget.values.get("notification")
+    partly_unknown = "notification" in budget.unknown_values
+    if is_token(notifications) or (notifications is None and partly_unknown):
         findings.append(unknown("budget-thresholds-mismatch", subject, stack, "notifications known only after apply"))
         return findings
     notifications = [n for n in notifications or [] if isinstance(n, dict)]
-    ladder_notifications = [n for n in notifications if n.get("notification_type") == expected.notification_type]
-    rungs = {rung for n in ladder_notifications if (rung := _rung(n, limit)) is not None}
+    ladder = [n for n in notifications if n.get("notification_type") == expected.notification_type]
+    rungs = {rung for n in ladder if (rung := _rung(n, limit)) is not None}
+    unresolved = len(rungs) < len(ladder)
     want_rungs = {t.normalize() for t in expected.thresholds_usd}
     if rungs != want_rungs:
+        outcome = unknown if unresolved else fail
         findings.append(
-            fail(
+            outcome(
                 "budget-thresholds-mismatch",
                 subject,
                 stack,
@@ -88,8 +93,9 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
             )
         )
     if expected.stop_threshold_usd.normalize() not in rungs:
+        outcome = unknown if unresolved else fail
         findings.append(
-            fail(
+            outcome(
                 "budget-stop-threshold-missing",
                 subject,
                 stack,
@@ -100,13 +106,14 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
     for notification in notifications:
         if not _has_subscriber(notification):
             rung = _rung(notification, limit)
+            outcome = unknown if partly_unknown else fail
             findings.append(
-                fail(
+                outcome(
                     "budget-subscriber-missing",
                     subject,
                     stack,
                     f"notification at {rung if rung is not None else notification.get('threshold')} "
-                    "has no SNS or e-mail subscriber",
+                    "has no SNS or e-mail subscriber" + (" known before apply" if partly_unknown else ""),
                 )
             )
     return findings

@@ -99,3 +99,17 @@ def test_unknown_cap_blocks_as_unknown(check):
     findings = check(good_values(), unknown_values=frozenset({"limit_amount"}))
     (finding,) = [f for f in findings if f.status is not Status.PASS]
     assert (finding.code, finding.status) == ("budget-cap-mismatch", Status.UNKNOWN)
+
+
+def test_references_inside_notifications_are_judged_leaf_by_leaf(check):
+    ladder = [notification(t, emails=(), topics=("${aws_sns_topic.alerts.arn}",)) for t in (10, 20, 28)]
+    findings = check(good_values(notification=ladder), unknown_values=frozenset({"notification"}))
+    assert codes(findings) == set()
+
+
+def test_subscribers_known_only_after_apply_are_unknown_not_missing(check):
+    ladder = [notification(t, emails=()) for t in (10, 20, 28)]
+    findings = check(good_values(notification=ladder), unknown_values=frozenset({"notification"}))
+    assert {(f.code, f.status) for f in findings if f.status is not Status.PASS} == {
+        ("budget-subscriber-missing", Status.UNKNOWN)
+    }

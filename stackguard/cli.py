@@ -21,7 +21,6 @@ from stacks.config import CONFIG_ENV_VAR, ConfigError, load_config
 if TYPE_CHECKING:
     from guards.inventory import Inventory
 
-FORMATS = ("text", "json", "sarif", "junit", "markdown")
 
 app = typer.Typer(
     name="stackguard",
@@ -153,10 +152,10 @@ def _check(
     from evidence.provenance import new_run_id
     from guards.policy import load_policy
     from stackguard.lanes.check import run_check
-    from stackguard.report import render
+    from stackguard.report import FORMATS, render
 
     if fmt not in FORMATS:
-        raise StackguardError(f"--format must be one of {', '.join(FORMATS)}, not {fmt!r}")
+        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
     policy = load_policy(policy_file)
     inventory = load()
     snapshot, path = run_check(

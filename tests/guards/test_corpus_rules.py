@@ -1,0 +1,126 @@
+"""Rules on real-world documents: the exact set of failing subjects per corpus file."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from guards.documents import load_plan, load_synth
+from guards.engine import evaluate
+from guards.findings import BLOCKING
+
+from tests.conftest import CORPUS
+
+TODAY = dt.date(2026, 11, 23)
+COST_CODES = {"forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet", "unknown-count", "unverifiable-module"}
+
+
+def blocking(inventory, policy, codes=COST_CODES) -> set[tuple[str, str]]:
+    findings, _ = evaluate(inventory, policy, today=TODAY)
+    return {(f.code, f.subject) for f in findings if f.status in BLOCKING and f.code in codes}
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "cyse7125-infra-aws__infra_tfplan.json",
+            {("forbidden-nat-gateway", f"module.network.aws_nat_gateway.nat_gw[{i}]") for i in range(3)}
+            | {("always-on-fleet", f"module.node_group.aws_eks_node_group.node_group[{i}]") for i in range(3)},
+        ),
+        (
+            "tfcompliance__tests_functional_test_issue-158_plan.out.json",
+            {("forbidden-nat-gateway", f"module.vpc.aws_nat_gateway.this[{i}]") for i in range(3)},
+        ),
+        (
+            "cv-challenge-03__terraform_tfplan.json",  # an existing NAT left unchanged still bills
+            {("forbidden-nat-gateway", "module.network.aws_nat_gateway.nat[0]")},
+        ),
+        (
+            "devsecops-iac__tfplan.json",
+            {
+                ("forbidden-nat-gateway", "module.vpc.aws_nat_gateway.this[0]"),
+                ("always-on-fleet", 'module.eks.module.eks_managed_node_group["worker"].aws_eks_node_group.this[0]'),
+            },
+        ),
+        (
+            "nbiuk-infrastructure__terraform_tfplan.json",
+            {("forbidden-nat-gateway", "aws_nat_gateway.nat"), ("always-on-fleet", "aws_eks_node_group.nodes")},
+        ),
+        (
+            "TEAM3-INFRA-FRAME__infra_tfplan.json",
+            {("forbidden-load-balancer", "module.alb.aws_lb.alb"), ("always-on-fleet", "module.eks.aws_eks_node_group.eks_node_group")},
+        ),
+        ("tfcompliance__tests_functional_test_issue-171_plan.out.json", {("forbidden-load-balancer", "aws_lb.nlb-noncompliant")}),
+        (
+            "tfcompliance__tests_functional_test_issue-249_plan.out.json",
+            {("forbidden-load-balancer", "module.alb.aws_alb.alb"), ("always-on-fleet", "module.myapp-asg.aws_autoscaling_group.asg")},
+        ),
+        ("checkov__tests_terraform_runner_resources_plan_tfplan.json", {("forbidden-load-balancer", "aws_elb.weblb")}),
+        (
+            "checkov__tests_terraform_parser_resources_plan_tags_variety_tfplan.json",
+            {("always-on-fleet", "aws_autoscaling_group.example"), ("always-on-fleet", "aws_autoscaling_group.example2")},
+        ),
+        (
+            "tirith__tests_providers_terraform_plan_fixtures_input_implicit_elb_secgroup.json",
+            {("forbidden-load-balancer", "aws_elb.terra-elb"), ("forbidden-load-balancer", "aws_elb.without_secgroup")},
+        ),
+        ("tfcompliance__tests_functional_test_pull_330_plan.out.json", {("forbidden-nat-gateway", "aws_nat_gateway.gw")}),
+        ("AWS_RealEstate__terraform_plan.json", {("always-on-fleet", "module.eks.aws_eks_node_group.node_group")}),
+        ("tirith__tests_providers_terraform_plan_fixtures_input_s3_destroy.json", set()),  # deletes only
+        ("checkov__tests_terraform_runner_resources_plan_forget_action_tfplan.json", set()),
+        ("checkov__tests_terraform_parser_resources_plan_multiple_providers_tfplan.json", set()),
+        ("infracost__cmd_infracost_testdata_terraform_v0.14_plan.json", set()),
+        (
+            "nonstandard/tf-gatekeeper__test_plans_tfplan_red.json",
+            {("forbidden-nat-gateway", f"aws_nat_gateway.nat[{i}]") for i in range(3)},
+        ),
+    ],
+)
+def test_plan_cost_findings_are_exactly(policy, name, expected):
+    assert blocking(load_plan(CORPUS / name), policy) == expected
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        # NAT hidden in a registry module, switched on literally: the module stands for it.
+        ("shrimanwar92-cdktf-poc__examples_cdktf.out_stacks_cdktf-project_cdk.tf.json", {("forbidden-nat-gateway", "module.my-vpc")}),
+        ("cdk-eks__cdktf.out_stacks_sbx-laurentgil_cdk.tf.json", None),  # checked below
+        ("ec2RuntimeMonitor__cdk.tf.json", set()),
+    ],
+)
+def test_synth_cost_findings_are_exactly(policy, name, expected):
+    found = blocking(load_synth(CORPUS / name), policy)
+    if expected is not None:
+        assert found == expected
+    else:
+        assert {code for code, _ in found} == {"always-on-fleet"} and len(found) == 2
+
+
+def test_module_switch_from_a_variable_is_unknown_and_other_modules_unverifiable(policy):
+    found = blocking(load_synth(CORPUS / "multi-cloud-k8s-boilerplate__cdktf.out_stacks_dev_cdk.tf.json"), policy)
+    codes = {code for code, _ in found}
+    assert ("unknown-count", "module.eks_vpc_924ECCC8") in found
+    assert codes <= {"unknown-count", "unverifiable-module", "always-on-fleet"}
+    assert "unverifiable-module" in codes
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("cdk-eks__cdktf.out_stacks_sbx-laurentgil_cdk.tf.json", {"backend-lockfile-missing", "backend-key-mismatch"}),
+        (
+            "configure-aws-s3-website__cdktf.out_stacks_website-stack_cdk.tf.json",
+            {"backend-bucket-missing", "backend-unencrypted", "backend-lock-missing", "backend-lockfile-missing", "backend-key-mismatch"},
+        ),
+        ("ec2RuntimeMonitor__cdk.tf.json", {"backend-missing"}),
+        ("multi-cloud-k8s-boilerplate__cdktf.out_stacks_dev_cdk.tf.json", {"backend-type-mismatch"}),
+        ("s2b-infra__cdktf.out_stacks_stack-prd_cdk.tf.json", {"backend-type-mismatch"}),
+        ("matthew-monorepo__src_cdk_monorepo-cdk_cdktf.out_stacks_bootstrap_cdk.tf.json", {"backend-type-mismatch"}),
+    ],
+)
+def test_corpus_backends(policy, name, expected):
+    findings, _ = evaluate(load_synth(CORPUS / name), policy, today=TODAY)
+    assert {f.code for f in findings if f.blocks and f.code.startswith("backend-")} == expected

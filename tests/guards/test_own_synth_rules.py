@@ -1,0 +1,123 @@
+"""Rules on mutations of this project's own synth: the clean output passes, and each
+mutation fails with exactly the subjects it introduced."""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import json
+from pathlib import Path
+
+import pytest
+
+from guards.documents import load_synth
+from guards.engine import evaluate
+from guards.findings import BLOCKING
+from guards.rules.tags import taggable_types
+
+TODAY = dt.date(2026, 11, 23)
+
+
+@pytest.fixture
+def judge(stacks, policy, tmp_path):
+    """Write (possibly mutated) stacks as a cdktf.out and return the blocking (code, subject)s."""
+
+    def run(mutate=lambda stacks: None) -> set[tuple[str, str]]:
+        mutated = copy.deepcopy(stacks)
+        mutate(mutated)
+        for name, document in mutated.items():
+            path = tmp_path / "cdktf.out" / "stacks" / name / "cdk.tf.json"
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(json.dumps(document))
+        findings, _ = evaluate(load_synth(tmp_path / "cdktf.out"), policy, today=TODAY)
+        return {(f.code, f.subject) for f in findings if f.status in BLOCKING}
+
+    return run
+
+
+def add(stack: dict, resource_type: str, name: str, body: dict) -> None:
+    stack.setdefault("resource", {}).setdefault(resource_type, {})[name] = body
+
+
+def budget(stacks: dict) -> dict:
+    return stacks["core"]["resource"]["aws_budgets_budget"]["monthly_budget"]
+
+
+def test_our_stacks_pass_every_rule(judge):
+    assert judge() == set()
+
+
+def test_nat_gateways_by_count_give_one_finding_each(judge):
+    found = judge(lambda s: add(s["demo"], "aws_nat_gateway", "extra", {"count": 3, "subnet_id": "x", "allocation_id": "y"}))
+    assert found == {("forbidden-nat-gateway", f"aws_nat_gateway.extra[{i}]") for i in range(3)}
+
+
+def test_token_count_is_unknown_and_zero_count_is_none(judge):
+    assert judge(lambda s: add(s["demo"], "aws_nat_gateway", "maybe", {"count": "${var.n}"})) == {
+        ("unknown-count", "aws_nat_gateway.maybe")
+    }
+    assert judge(lambda s: add(s["demo"], "aws_nat_gateway", "none", {"count": 0})) == set()
+
+
+def test_load_balancers_by_for_each_are_named_by_key(judge):
+    found = judge(lambda s: add(s["demo"], "aws_lb", "web", {"for_each": {"a.b": 1, "c": 2}}))
+    assert found == {("forbidden-load-balancer", 'aws_lb.web["a.b"]'), ("forbidden-load-balancer", 'aws_lb.web["c"]')}
+
+
+def test_always_on_service_in_the_persistent_stack(judge):
+    service = {"name": "svc", "desired_count": 1, "launch_type": "FARGATE"}
+    assert judge(lambda s: add(s["core"], "aws_ecs_service", "svc", service)) == {("always-on-fleet", "aws_ecs_service.svc")}
+
+
+def test_remote_module_is_unverifiable(judge):
+    def mutate(stacks):
+        stacks["demo"]["module"] = {"legacy": {"source": "git::https://example.com/legacy.git"}}
+
+    assert judge(mutate) == {("unverifiable-module", "module.legacy")}
+
+
+@pytest.mark.parametrize(
+    ("mutate", "expected"),
+    [
+        (lambda s: budget(s).update(limit_amount="30.0"), set()),
+        (lambda s: budget(s).update(limit_amount="31"), {"budget-cap-mismatch"}),
+        (lambda s: budget(s)["notification"].pop(), {"budget-thresholds-mismatch", "budget-stop-threshold-missing"}),
+        (lambda s: budget(s)["notification"].reverse(), set()),
+        (
+            lambda s: budget(s)["notification"][0].update(subscriber_email_addresses=[], subscriber_sns_topic_arns=[]),
+            {"budget-subscriber-missing"},
+        ),
+        (lambda s: s["core"]["resource"].pop("aws_budgets_budget"), {"budget-missing"}),
+    ],
+)
+def test_budget_mutations(judge, mutate, expected):
+    assert {code for code, _ in judge(mutate)} == expected
+
+
+def test_backend_mutations(judge):
+    def share_key(stacks):
+        stacks["demo"]["terraform"]["backend"]["s3"]["key"] = "dev_min/core/terraform.tfstate"
+
+    assert judge(share_key) == {
+        ("backend-key-mismatch", "demo:terraform.backend"),
+        ("backend-key-overlap", "demo:terraform.backend"),
+    }
+
+    def drop_lockfile(stacks):
+        del stacks["confluent"]["terraform"]["backend"]["s3"]["use_lockfile"]
+
+    assert judge(drop_lockfile) == {("backend-lockfile-missing", "confluent:terraform.backend")}
+
+
+def test_without_default_tags_every_taggable_demo_resource_fails(judge, stacks):
+    def drop_tags(stacks):
+        del stacks["demo"]["provider"]["aws"][0]["default_tags"]
+
+    expected = {
+        ("lifecycle-tag-missing", f"{resource_type}.{name}")
+        for resource_type, resources in stacks["demo"]["resource"].items()
+        if resource_type in taggable_types()
+        for name in resources
+    }
+    assert judge(drop_tags) == expected
+    assert ("lifecycle-tag-missing", "aws_vpc.vpc") in expected

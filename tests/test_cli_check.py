@@ -1,0 +1,140 @@
+"""`stackguard check` and `stackguard verdict` end to end, as CI runs them."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import subprocess
+import sys
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from stackguard.cli import run as cli_main
+
+from tests.conftest import CORPUS, REPO_ROOT
+
+PLAN_WITH_NATS = CORPUS / "cyse7125-infra-aws__infra_tfplan.json"
+PLAN_WITH_SECRET = CORPUS / "AWS_RealEstate__terraform_plan.json"
+SECRET = "airflow123!"  # marked sensitive in that plan
+
+
+def run(stackguard_bin, *args, **kwargs) -> subprocess.CompletedProcess:
+    return subprocess.run(
+        [*stackguard_bin, *map(str, args)], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT, **kwargs
+    )
+
+
+def in_process(*args: str) -> tuple[int, str, str]:
+    """Run the console entry point in this process: fast enough for property tests."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with mock.patch.object(sys, "argv", ["stackguard", *args]):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            with pytest.raises(SystemExit) as exited:
+                cli_main()
+    return exited.value.code, stdout.getvalue(), stderr.getvalue()
+
+
+def test_our_synth_passes_and_the_verdict_says_so(stackguard_bin, synth_dir, tmp_path):
+    result = run(stackguard_bin, "check", "synth", synth_dir, "--evidence-dir", tmp_path, "--run-id", "r1")
+    assert result.returncode == 0, result.stdout + result.stderr
+    snapshot_file = tmp_path / "dev_min/synth/r1/synth_snapshot.json"
+    snapshot = json.loads(snapshot_file.read_text())
+    assert snapshot["overall_pass"] is True and snapshot["blockers"] == []
+    assert set(snapshot["input_digests"]) == {str(synth_dir / f"stacks/{s}/cdk.tf.json") for s in ("confluent", "core", "demo")}
+    verdict = run(stackguard_bin, "verdict", tmp_path, "--run-id", "r1")
+    assert verdict.returncode == 0 and "VERDICT: PASS" in verdict.stdout
+
+
+def test_blocking_plan_exits_1_and_sarif_names_each_instance(stackguard_bin, tmp_path):
+    result = run(stackguard_bin, "check", "plan", PLAN_WITH_NATS, "--format", "sarif", "--evidence-dir", tmp_path)
+    assert result.returncode == 1
+    sarif = json.loads(result.stdout)
+    nats = {
+        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"]
+        for r in sarif["runs"][0]["results"]
+        if r["ruleId"] == "forbidden-nat-gateway"
+    }
+    assert nats == {f"module.network.aws_nat_gateway.nat_gw[{i}]" for i in range(3)}
+
+
+def test_json_format_prints_exactly_the_written_snapshot(stackguard_bin, tmp_path):
+    result = run(stackguard_bin, "check", "plan", PLAN_WITH_NATS, "--format", "json", "--evidence-dir", tmp_path, "--run-id", "r2")
+    written = (tmp_path / "dev_min/plan/r2/plan_snapshot.json").read_text()
+    assert result.stdout == written
+    assert result.stderr.strip() == f"snapshot: {tmp_path / 'dev_min/plan/r2/plan_snapshot.json'}"
+
+
+@pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown"])
+def test_sensitive_values_never_reach_any_output(stackguard_bin, tmp_path, fmt):
+    report = tmp_path / "report"
+    result = run(stackguard_bin, "check", "plan", PLAN_WITH_SECRET, "--format", fmt, "--evidence-dir", tmp_path, "--output", report)
+    assert result.returncode == 1
+    assert SECRET in PLAN_WITH_SECRET.read_text(), "the fixture must contain the secret"
+    written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
+    assert SECRET not in result.stdout + result.stderr + written
+
+
+def test_policy_change_reopens_the_gate(stackguard_bin, synth_dir, tmp_path):
+    assert run(stackguard_bin, "check", "synth", synth_dir, "--evidence-dir", tmp_path, "--run-id", "r3").returncode == 0
+    changed = tmp_path / "policy.toml"
+    changed.write_text((REPO_ROOT / "policy.toml").read_text().replace("stop_threshold_usd = 28", "stop_threshold_usd = 20"))
+    verdict = run(stackguard_bin, "verdict", tmp_path, "--policy", changed)
+    assert verdict.returncode == 1
+    assert "current policy" in verdict.stdout
+
+
+def test_verdict_without_required_snapshot_blocks(stackguard_bin, tmp_path):
+    verdict = run(stackguard_bin, "verdict", tmp_path)
+    assert verdict.returncode == 1
+    assert "no snapshot for this required lane" in verdict.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "phrase"),
+    [
+        (["check", "plan", CORPUS / "infracost__cmd_infracost_testdata_terraform_v0.14_state.json"], "state JSON, not a plan"),
+        (["check", "plan", CORPUS / "nonstandard/Terraform-VPC-setup__tfplan.json"], "terraform show -json"),
+        (["check", "plan", CORPUS / "nonstandard/aws-validation__removingtfplan.json"], "terraform_wrapper: false"),
+        (["check", "plan", CORPUS / "nonstandard/infracost__cmd_infracost_testdata_plan_with_terraform_wrapper.json"], "terraform_wrapper: false"),
+        (["check", "plan", CORPUS / "terraform__internal_command_testdata_show-json_plan-error_output.json"], "errored"),
+        (["check", "plan", CORPUS / "absent.json"], "absent.json"),
+        (["check", "plan", PLAN_WITH_NATS, "--format", "yaml"], "--format"),
+        (["check", "synth", "/nonexistent/cdktf.out"], "/nonexistent/cdktf.out"),
+        (["check", "plan", PLAN_WITH_NATS, "--policy", CORPUS / "README.md"], "README.md"),
+        (["verdict", "/nonexistent"], "no such directory"),
+    ],
+)
+def test_bad_input_exits_2_with_one_line(tmp_path, args, phrase):
+    code, stdout, stderr = in_process(*map(str, args), *(["--evidence-dir", str(tmp_path)] if args[0] == "check" else []))
+    assert code == 2, stdout + stderr
+    assert stderr.startswith("error: ") and phrase in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.rglob("*_snapshot.json")), "nothing is written for refused input"
+
+
+def _corpus_bytes() -> list[bytes]:
+    names = ["tfcompliance__tests_functional_test_issue_796_plan.out.json", "checkov__tests_terraform_runner_resources_plan_with_deleted_resources_tfplan.json"]
+    return [(CORPUS / name).read_bytes().rstrip() for name in names]
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(
+    data=st.one_of(
+        st.binary(max_size=200),
+        st.recursive(st.none() | st.booleans() | st.integers() | st.text(max_size=10), lambda c: st.lists(c, max_size=3) | st.dictionaries(st.text(max_size=8), c, max_size=3)).map(lambda v: json.dumps(v).encode()),
+        st.sampled_from(_corpus_bytes()).flatmap(lambda raw: st.integers(0, len(raw) - 1).map(lambda n: raw[:n])),
+    )
+)
+def test_garbage_never_tracebacks_and_never_passes(tmp_path, data):
+    """Random bytes, random JSON and truncated real plans are all refused with exit 2."""
+    plan = tmp_path / "plan.json"
+    plan.write_bytes(data)
+    code, stdout, stderr = in_process("check", "plan", str(plan), "--evidence-dir", str(tmp_path / "ev"))
+    assert code == 2, stdout + stderr
+    assert stderr.startswith("error: ") and len(stderr.strip().splitlines()) == 1
+    assert "Traceback" not in stdout + stderr

@@ -2,18 +2,8 @@
 
 from __future__ import annotations
 
-import pytest
-
 from guards.findings import Finding, Status
 from guards.inventory import Resource
-from guards.policy import Policy, load_policy
-
-from tests.conftest import REPO_ROOT
-
-
-@pytest.fixture(scope="session")
-def policy() -> Policy:
-    return load_policy(REPO_ROOT / "policy.toml")
 
 
 def resource(type_: str, name: str = "this", **fields) -> Resource:

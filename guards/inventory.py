@@ -8,7 +8,10 @@ plain slotted dataclasses, not pydantic models: a 50,000-resource plan must stay
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    from guards.live_facts import LiveFacts
 
 Source = Literal["synth", "plan", "state", "live"]
 #: What happens to a resource on apply. `None` for synth, state and live (it just exists).
@@ -97,6 +100,8 @@ class Inventory:
     stacks: list[str] = field(default_factory=list)
     input_digests: dict[str, str] = field(default_factory=dict)
     """document path -> sha256 of its bytes."""
+    live: LiveFacts | None = None
+    """Backend readiness, locks and spend, when the inventory came from the live account."""
 
     def extend(self, other: Inventory) -> None:
         self.resources.extend(other.resources)
@@ -105,3 +110,9 @@ class Inventory:
         self.providers.update(other.providers)
         self.stacks.extend(name for name in other.stacks if name not in self.stacks)
         self.input_digests.update(other.input_digests)
+        if other.live is not None:
+            if self.live is None:
+                self.live = other.live
+            else:
+                for name in ("buckets", "tables", "lock_probes", "held_locks", "state_digests", "spend", "errors"):
+                    getattr(self.live, name).extend(getattr(other.live, name))

@@ -62,6 +62,17 @@ class CostPolicy(_Strict):
     fleet_types: list[str] = ["aws_autoscaling_group", "aws_eks_node_group"]
     service_types: list[str] = ["aws_ecs_service"]
     modules: list[KnownModule] = []
+    scope: list[Literal["aws", "confluent"]] = Field(
+        default=["aws"],
+        min_length=1,
+        description="Spend sources that must be read and are added up against the cap.",
+    )
+
+    @model_validator(mode="after")
+    def _aws_always_counted(self) -> CostPolicy:
+        if "aws" not in self.scope:
+            raise ValueError("scope must include 'aws'")
+        return self
 
     @cached_property
     def forbidden_types(self) -> dict[str, str]:
@@ -115,6 +126,12 @@ class BackendPolicy(_Strict):
         return self
 
 
+class LivePolicy(_Strict):
+    regions: list[str] = Field(
+        default=[], description="Regions the live guards scan; empty means the platform's region."
+    )
+
+
 class VerdictPolicy(_Strict):
     required_lanes: list[str] = Field(default=["synth"], min_length=1)
 
@@ -133,6 +150,7 @@ class Policy(_Strict):
     cost: CostPolicy = CostPolicy()
     budget: BudgetPolicy
     backend: BackendPolicy = BackendPolicy()
+    live: LivePolicy = LivePolicy()
     verdict: VerdictPolicy = VerdictPolicy()
     waivers: list[Waiver] = []
 

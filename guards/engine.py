@@ -9,14 +9,16 @@ import guards.rules  # noqa: F401 - importing the package registers every rule f
 from guards import waivers
 from guards.findings import Finding
 from guards.inventory import Inventory
+from guards.live.errors import COLLECTOR_CODES
 from guards.policy import Policy
 from guards.registry import RULES
 from guards.waivers import AppliedWaiver, apply_waivers
 
 
 def all_codes() -> list[str]:
-    """Every code a check can report: the rules' and the waiver mechanism's."""
-    return sorted({c for r in RULES.values() for c in r.codes} | set(waivers.CODES))
+    """Every code a check can report: the rules', the collectors' and the waiver mechanism's."""
+    rule_codes = {c for r in RULES.values() for c in r.codes}
+    return sorted(rule_codes | set(COLLECTOR_CODES) | set(waivers.CODES))
 
 
 def evaluate(
@@ -28,11 +30,13 @@ def evaluate(
 ) -> tuple[list[Finding], list[AppliedWaiver]]:
     """All findings, each tied to the document its stack came from when that is known."""
     documents = documents or {}
+    produced = [finding for registered in RULES.values() for finding in registered.check(inventory, policy)]
+    if inventory.live is not None:
+        produced.extend(inventory.live.errors)  # failed API calls: checks that could not run
     findings: list[Finding] = []
-    for registered in RULES.values():
-        for finding in registered.check(inventory, policy):
-            document = documents.get(finding.stack) or documents.get(None)
-            if document and finding.document is None:
-                finding = finding.model_copy(update={"document": document})
-            findings.append(finding)
+    for finding in produced:
+        document = documents.get(finding.stack) or documents.get(None)
+        if document and finding.document is None:
+            finding = finding.model_copy(update={"document": document})
+        findings.append(finding)
     return apply_waivers(findings, policy.waivers, today)

@@ -61,6 +61,7 @@ class StateDigest:
     key: str
     object_md5: str | None  # None when the state object does not exist
     recorded_md5: str | None  # None when there is no digest item
+    object_sha256: str | None = None  # recorded as the snapshot's input digest
 
 
 @dataclass(slots=True, frozen=True)
@@ -76,6 +77,9 @@ class Spend:
 
 @dataclass(slots=True)
 class LiveFacts:
+    collected_at: dt.datetime | None = None  # UTC; ages (of held locks) are measured from it
+    sections_read: frozenset[str] = frozenset({"backend", "infra", "budget", "cost"})
+    """What the lane was asked to read: rules say nothing about sections left out."""
     buckets: list[BucketFacts] = field(default_factory=list)
     tables: list[TableFacts] = field(default_factory=list)
     lock_probes: list[LockProbe] = field(default_factory=list)

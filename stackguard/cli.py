@@ -20,6 +20,7 @@ from stacks.config import CONFIG_ENV_VAR, ConfigError, load_config
 
 if TYPE_CHECKING:
     from guards.inventory import Inventory
+    from guards.policy import Policy
 
 
 app = typer.Typer(
@@ -139,9 +140,10 @@ OutputOption = Annotated[
 
 def _check(
     lane: str,
-    load: Callable[[], "Inventory"],
+    load: Callable[["Policy"], "Inventory"],
     documents: Callable[["Inventory"], dict],
     *,
+    details: Callable[["Inventory"], dict] = lambda inventory: {},
     policy_file: Optional[Path],
     fmt: str,
     evidence_dir: Path,
@@ -157,7 +159,7 @@ def _check(
     if fmt not in FORMATS:
         raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
     policy = load_policy(policy_file)
-    inventory = load()
+    inventory = load(policy)
     snapshot, path = run_check(
         lane=lane,
         inventory=inventory,
@@ -165,6 +167,7 @@ def _check(
         documents=documents(inventory),
         evidence_root=evidence_dir,
         run_id=run_id or new_run_id(),
+        details=details(inventory),
     )
     report = render(snapshot, fmt)
     if output is not None:
@@ -196,7 +199,7 @@ def check_synth(
 
     _check(
         "synth",
-        lambda: load_synth(path),
+        lambda policy: load_synth(path),
         lambda inventory: {Path(p).parent.name: p for p in inventory.input_digests},
         policy_file=policy_file,
         fmt=fmt,
@@ -230,8 +233,70 @@ def check_plan(
 
     _check(
         "plan",
-        lambda: load_plan(file, stack=stack),
+        lambda policy: load_plan(file, stack=stack),
         lambda inventory: {None: str(file)},
+        policy_file=policy_file,
+        fmt=fmt,
+        evidence_dir=evidence_dir,
+        run_id=run_id,
+        output=output,
+    )
+
+
+@check_app.command("live")
+def check_live(
+    stack: Annotated[
+        Optional[str],
+        typer.Option("--stack", help="Only this stack's state, locks and tagged resources (untagged ones always show)."),
+    ] = None,
+    only: Annotated[
+        Optional[str],
+        typer.Option("--only", help="Comma list of sections: backend, infra, budget, cost. Default: all."),
+    ] = None,
+    confluent_url: Annotated[
+        str,
+        typer.Option(
+            "--confluent-url",
+            envvar="STACKGUARD_CONFLUENT_URL",
+            help="Base URL of the Confluent Cloud API (billing), when the cost scope includes confluent.",
+        ),
+    ] = "https://api.confluent.cloud",
+    config_file: ConfigOption = None,
+    policy_file: PolicyOption = None,
+    fmt: FormatOption = "text",
+    evidence_dir: EvidenceOption = Path("runs"),
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Check the live account (read-only, except for a lock probe item of its own): lane `live`.
+
+    Reads forbidden infrastructure in the policy's regions, the state bucket and lock table
+    (with a lock probe and held locks), each stack's state and its digest, the budget with
+    its actual spend, and month-to-date cost from Cost Explorer (and Confluent billing when
+    the policy's cost scope includes it). Credentials come from the usual AWS chain;
+    AWS_ENDPOINT_URL points it at LocalStack or moto.
+    """
+    import boto3
+
+    from evidence.provenance import utc_now
+    from guards.live.spend_details import spend_details
+    from stackguard.lanes.live import LiveScope, collect_live, parse_sections, parse_stacks
+
+    config = load_config(config_file)
+    scope = LiveScope(
+        stacks=parse_stacks(stack),
+        sections=parse_sections(only),
+        today=utc_now().date(),
+        confluent_url=confluent_url,
+    )
+    _check(
+        "live",
+        lambda policy: collect_live(boto3.Session(region_name=config.region), config=config, policy=policy, scope=scope),
+        lambda inventory: {},
+        details=lambda inventory: {
+            "sections": sorted(scope.sections),
+            "spend": spend_details(inventory.live.spend if inventory.live else []),
+        },
         policy_file=policy_file,
         fmt=fmt,
         evidence_dir=evidence_dir,

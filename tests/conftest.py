@@ -14,7 +14,8 @@ import pytest
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = REPO_ROOT / "platform.toml"
-SHARED = REPO_ROOT.parent / "shared"
+# CI clones the repository with shared/ beside it; STACKGUARD_SHARED points elsewhere.
+SHARED = Path(os.environ.get("STACKGUARD_SHARED", REPO_ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 

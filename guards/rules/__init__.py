@@ -1,5 +1,5 @@
 """Rule families, one module each. Importing this package registers them all."""
 
-from guards.rules import backend, budget, cost, tags
+from guards.rules import backend, backend_live, budget, cost, live_state, spend, tags
 
-__all__ = ["backend", "budget", "cost", "tags"]
+__all__ = ["backend", "backend_live", "budget", "cost", "live_state", "spend", "tags"]

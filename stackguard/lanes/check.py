@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from evidence.provenance import git_sha, utc_now
 from evidence.snapshot import Snapshot
@@ -22,6 +23,7 @@ def run_check(
     documents: Mapping[str | None, str],
     evidence_root: Path,
     run_id: str,
+    details: Mapping[str, Any] | None = None,
 ) -> tuple[Snapshot, Path]:
     """Evaluate, build the snapshot (verdict derived from findings) and write it."""
     started = utc_now()
@@ -42,6 +44,7 @@ def run_check(
             "stacks": sorted(s for s in inventory.stacks if s),
             "resources": len(inventory.resources),
             "module_calls": len(inventory.module_calls),
+            **(details or {}),
         },
     )
     return snapshot, write_snapshot(evidence_root, snapshot)

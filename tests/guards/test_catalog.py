@@ -9,7 +9,8 @@ from tests.conftest import REPO_ROOT
 
 def test_rule_families_are_exactly_these():
     assert sorted(RULES) == [
-        "always-on-services", "backend", "budget", "forbidden-resources", "lifecycle-tags", "module-calls"
+        "always-on-services", "backend", "backend-readiness", "budget", "forbidden-resources",
+        "lifecycle-tags", "module-calls", "spend", "state-digest", "state-locks",
     ]
 
 

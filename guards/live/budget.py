@@ -1,0 +1,219 @@
+"""The live budget, read back into the shape of the Terraform resource.
+
+`guards.rules.budget` judges an `aws_budgets_budget` by its Terraform values; building
+the same values from the Budgets API lets that one rule hold at synth, plan and live
+time. The budget's actual spend comes along as a `Spend` for the emergency stop.
+
+Budgets is a global service: every call goes to us-east-1 and names the account.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from botocore.exceptions import ClientError
+
+from guards.findings import Finding, error
+from guards.inventory import Resource
+from guards.live.clients import ClientFactory
+from guards.live.errors import API_FAILURES, api_error
+from guards.live_facts import Spend
+
+GLOBAL_REGION = "us-east-1"
+BUDGET_TYPE = "aws_budgets_budget"
+NOTIFICATION_FIELDS = {
+    "ComparisonOperator": "comparison_operator",
+    "NotificationType": "notification_type",
+    "Threshold": "threshold",
+    "ThresholdType": "threshold_type",
+}
+
+
+def account_id(clients: ClientFactory) -> str:
+    """The caller's account id (`sts:GetCallerIdentity`); Budgets needs it in every call.
+
+    Raises what boto3 raises (`guards.live.errors.API_FAILURES`): the caller turns that
+    into an ERROR, as it knows which checks could not run."""
+    return clients("sts", GLOBAL_REGION).get_caller_identity()["Account"]
+
+
+def budget_arn(account: str, name: str) -> str:
+    return f"arn:aws:budgets::{account}:budget/{name}"
+
+
+def current_period(time_unit: str, today: dt.date) -> tuple[dt.date, dt.date] | None:
+    """The budget period `today` falls in, end exclusive; None for units we cannot place."""
+    if time_unit == "DAILY":
+        return today, today + dt.timedelta(days=1)
+    months = {"MONTHLY": 1, "QUARTERLY": 3, "ANNUALLY": 12}.get(time_unit)
+    if months is None:
+        return None
+    first_month = (today.month - 1) // months * months  # 0-based month that opens the period
+    start = dt.date(today.year, first_month + 1, 1)
+    end_month = first_month + months
+    end = dt.date(today.year + end_month // 12, end_month % 12 + 1, 1)
+    return start, end
+
+
+def _as_date(moment: Any) -> dt.date | None:
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(dt.UTC).date()
+    return moment if isinstance(moment, dt.date) else None
+
+
+def _as_utc(moment: Any) -> dt.datetime | None:
+    return moment.astimezone(dt.UTC) if isinstance(moment, dt.datetime) else None
+
+
+def terraform_values(
+    budget: dict[str, Any], notifications: list[dict[str, Any]] | None
+) -> dict[str, Any]:
+    """`DescribeBudget` plus notifications with subscribers, as `aws_budgets_budget` values.
+
+    `notifications=None` (unread, not empty) leaves the block out, so the rule cannot
+    mistake an unread ladder for an empty one."""
+    limit = budget.get("BudgetLimit") or {}
+    values = {
+        "name": budget.get("BudgetName"),
+        "budget_type": budget.get("BudgetType"),
+        "time_unit": budget.get("TimeUnit"),
+        "limit_amount": limit.get("Amount"),
+        "limit_unit": limit.get("Unit"),
+    }
+    return values if notifications is None else values | {"notification": notifications}
+
+
+def terraform_notification(
+    notification: dict[str, Any], subscribers: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """One notification block, its subscribers split by type as Terraform spells them."""
+    block = {tf: notification.get(api) for api, tf in NOTIFICATION_FIELDS.items()}
+    block["subscriber_email_addresses"] = sorted(
+        s["Address"] for s in subscribers if s.get("SubscriptionType") == "EMAIL"
+    )
+    block["subscriber_sns_topic_arns"] = sorted(
+        s["Address"] for s in subscribers if s.get("SubscriptionType") == "SNS"
+    )
+    return block
+
+
+def _paginate(client: Any, method: str, key: str, **params: Any) -> list[dict[str, Any]]:
+    return [
+        item
+        for page in client.get_paginator(method).paginate(**params)
+        for item in page.get(key) or []
+    ]
+
+
+def actual_spend(
+    budget: dict[str, Any], *, today: dt.date, stack: str, subject: str
+) -> tuple[list[Spend], list[Finding]]:
+    """The budget's `CalculatedSpend.ActualSpend` over its current period, or an ERROR:
+    without it the emergency stop cannot be judged."""
+
+    def cannot_judge(reason: str) -> tuple[list[Spend], list[Finding]]:
+        message = f"{reason}: the emergency stop cannot be judged (fail-closed)"
+        return [], [error("budget-stop-reached", subject, stack, message)]
+
+    actual = (budget.get("CalculatedSpend") or {}).get("ActualSpend") or {}
+    try:
+        amount = Decimal(actual["Amount"])
+    except (KeyError, TypeError, InvalidOperation):
+        return cannot_judge("the budget reports no readable actual spend")
+    if actual.get("Unit") != "USD":
+        return cannot_judge(f"the budget's actual spend is in {actual.get('Unit')!r}, not USD")
+    period = current_period(str(budget.get("TimeUnit")), today)
+    if period is None:  # a custom period: take the budget's own
+        time_period = budget.get("TimePeriod") or {}
+        start, end = _as_date(time_period.get("Start")), _as_date(time_period.get("End"))
+        if start is None or end is None:
+            return cannot_judge("the budget's period cannot be placed")
+        period = (start, end)
+    spend = Spend(
+        source="budget",
+        amount_usd=amount,
+        start=period[0],
+        end=period[1],
+        data_as_of=_as_utc(budget.get("LastUpdatedTime")),
+    )
+    return [spend], []
+
+
+def _not_found(exc: Exception) -> bool:
+    return (
+        isinstance(exc, ClientError)
+        and exc.response.get("Error", {}).get("Code") == "NotFoundException"
+    )
+
+
+def read_notifications(
+    client: Any, *, account_id: str, budget_name: str, stack: str
+) -> tuple[list[dict[str, Any]] | None, bool, list[Finding]]:
+    """Terraform-shaped notification blocks (None when unread), whether some subscribers
+    could not be read, and an ERROR per failed call."""
+    who = {"AccountId": account_id, "BudgetName": budget_name}
+    try:
+        described = _paginate(client, "describe_notifications_for_budget", "Notifications", **who)
+    except API_FAILURES as exc:
+        method = "budgets:DescribeNotificationsForBudget"
+        return None, True, [api_error("budget-thresholds-mismatch", method, None, exc, stack)]
+    blocks: list[dict[str, Any]] = []
+    findings: list[Finding] = []
+    for notification in described:
+        try:
+            subscribers = _paginate(
+                client,
+                "describe_subscribers_for_notification",
+                "Subscribers",
+                **who,
+                Notification=notification,
+            )
+        except API_FAILURES as exc:
+            method = "budgets:DescribeSubscribersForNotification"
+            findings.append(api_error("budget-subscriber-missing", method, None, exc, stack))
+            subscribers = []
+        blocks.append(terraform_notification(notification, subscribers))
+    return blocks, bool(findings), findings
+
+
+def collect_budget(
+    clients: ClientFactory,
+    *,
+    account_id: str,
+    budget_name: str,
+    stack: str,
+    today: dt.date | None = None,
+) -> tuple[list[Resource], list[Spend], list[Finding]]:
+    """The named budget as one live `aws_budgets_budget` resource, its actual spend, and an
+    ERROR for every call that failed.
+
+    A budget that does not exist yields no resource, so the budget rule reports
+    `budget-missing`. Notifications or subscribers that cannot be read are marked
+    unknown on the resource, so the rule says UNKNOWN rather than a FAIL that could be
+    wrong, beside the ERROR that names the method. `today` (UTC by default) places the
+    budget's current period."""
+    today = today or dt.datetime.now(dt.UTC).date()
+    arn = budget_arn(account_id, budget_name)
+    try:
+        client = clients("budgets", GLOBAL_REGION)
+        budget = client.describe_budget(AccountId=account_id, BudgetName=budget_name)["Budget"]
+    except API_FAILURES as exc:
+        if _not_found(exc):
+            return [], [], []
+        return [], [], [api_error("budget-missing", "budgets:DescribeBudget", None, exc, stack)]
+    notifications, unreadable, findings = read_notifications(
+        client, account_id=account_id, budget_name=budget_name, stack=stack
+    )
+    resource = Resource(
+        stack=stack,
+        type=BUDGET_TYPE,
+        name=budget_name,
+        source="live",
+        values=terraform_values(budget, notifications),
+        unknown_values=frozenset({"notification"} if unreadable else ()),
+        arn=arn,
+    )
+    spend, spend_errors = actual_spend(budget, today=today, stack=stack, subject=arn)
+    return [resource], spend, findings + spend_errors

@@ -1,0 +1,32 @@
+"""Fixtures for the live tests: moto over loopback HTTP (see tests/conftest.py)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+
+@pytest.fixture
+def subscribers_served(monkeypatch):
+    """moto 5.2.5 stores a notification's subscribers but does not serve
+    `DescribeSubscribersForNotification`. Teach the (in-process, threaded) server that one
+    action from its own stored data; the collector still reaches it over HTTP."""
+    from moto.budgets.responses import BudgetsResponse
+
+    keys = ("NotificationType", "ComparisonOperator", "Threshold", "ThresholdType")
+
+    def describe_subscribers_for_notification(self) -> str:
+        wanted = self._get_param("Notification")
+        stored = self.backend.budgets[self._get_param("AccountId")][self._get_param("BudgetName")]
+        found = next(
+            n for n in stored.notifications if all(n.details.get(k) == wanted.get(k) for k in keys)
+        )
+        return json.dumps({"Subscribers": found.subscribers, "NextToken": None})
+
+    monkeypatch.setattr(
+        BudgetsResponse,
+        "describe_subscribers_for_notification",
+        describe_subscribers_for_notification,
+        raising=False,
+    )

@@ -1,0 +1,206 @@
+"""The live budget (moto over HTTP) read back as a Terraform-shaped resource, judged by the
+same budget rule as synth and plan, and its actual spend judged by the spend rule."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from decimal import Decimal
+
+import pytest
+from botocore.config import Config
+
+from guards.findings import Status
+from guards.inventory import Inventory
+from guards.live.budget import account_id, collect_budget, current_period
+from guards.live.clients import client_factory
+from guards.live_facts import LiveFacts
+from guards.policy import Policy, load_policy
+from guards.rules.budget import budget
+from guards.rules.spend import spend as spend_rule
+
+from tests.conftest import REPO_ROOT
+
+NAME = "sg-devmin-monthly"  # the name in policy.toml
+ACCOUNT = "123456789012"  # moto's default account
+ARN = f"arn:aws:budgets::{ACCOUNT}:budget/{NAME}"
+TODAY = dt.date(2026, 2, 14)
+
+
+@pytest.fixture(scope="module")
+def policy() -> Policy:
+    """The repository's policy: a 30 USD cap, ACTUAL ladder 10/20/28, stop at 28."""
+    return load_policy(REPO_ROOT / "policy.toml")
+
+
+def notification(
+    threshold: float, *, email: str | None = "ops@example.com", topic: str | None = None
+) -> dict:
+    subscribers = [{"SubscriptionType": "EMAIL", "Address": email}] if email else []
+    subscribers += [{"SubscriptionType": "SNS", "Address": topic}] if topic else []
+    return {
+        "Notification": {
+            "NotificationType": "ACTUAL",
+            "ComparisonOperator": "GREATER_THAN",
+            "Threshold": threshold,
+            "ThresholdType": "ABSOLUTE_VALUE",
+        },
+        "Subscribers": subscribers,
+    }
+
+
+def create_budget(
+    session, thresholds=(10, 20, 28), *, limit="30", actual="12.5", **subscriber
+) -> None:
+    session.client("budgets", region_name="us-east-1").create_budget(
+        AccountId=ACCOUNT,
+        Budget={
+            "BudgetName": NAME,
+            "BudgetLimit": {"Amount": limit, "Unit": "USD"},
+            "TimeUnit": "MONTHLY",
+            "BudgetType": "COST",
+            "CalculatedSpend": {"ActualSpend": {"Amount": actual, "Unit": "USD"}},
+        },
+        NotificationsWithSubscribers=[notification(t, **subscriber) for t in thresholds],
+    )
+
+
+def judged(resources, policy):
+    return budget(Inventory(resources=resources, stacks=["core"]), policy)
+
+
+def blocking_codes(findings) -> set[str]:
+    return {f.code for f in findings if f.status is not Status.PASS}
+
+
+def test_account_id_comes_from_sts(aws):
+    assert account_id(client_factory(aws)) == ACCOUNT
+
+
+def test_wrong_ladder_is_exactly_thresholds_and_stop(aws, subscribers_served, policy):
+    create_budget(aws, thresholds=(10, 20, 25))
+    resources, _, errors = collect_budget(
+        client_factory(aws), account_id=ACCOUNT, budget_name=NAME, stack="core", today=TODAY
+    )
+    assert errors == []
+    findings = judged(resources, policy)
+    assert blocking_codes(findings) == {
+        "budget-thresholds-mismatch",
+        "budget-stop-threshold-missing",
+    }
+    assert {f.subject for f in findings if f.status is Status.FAIL} == {ARN}
+
+
+def test_correct_budget_passes_and_has_the_terraform_shape(aws, subscribers_served, policy):
+    create_budget(aws, topic="arn:aws:sns:us-east-1:123456789012:alerts")
+    resources, _, errors = collect_budget(
+        client_factory(aws), account_id=ACCOUNT, budget_name=NAME, stack="core", today=TODAY
+    )
+    assert errors == []
+    [live] = resources
+    assert (live.type, live.source, live.stack, live.name, live.arn) == (
+        "aws_budgets_budget",
+        "live",
+        "core",
+        NAME,
+        ARN,
+    )
+    assert live.values == {
+        "name": NAME,
+        "budget_type": "COST",
+        "time_unit": "MONTHLY",
+        "limit_amount": "30",
+        "limit_unit": "USD",
+        "notification": [
+            {
+                "comparison_operator": "GREATER_THAN",
+                "notification_type": "ACTUAL",
+                "threshold": threshold,
+                "threshold_type": "ABSOLUTE_VALUE",
+                "subscriber_email_addresses": ["ops@example.com"],
+                "subscriber_sns_topic_arns": ["arn:aws:sns:us-east-1:123456789012:alerts"],
+            }
+            for threshold in (10.0, 20.0, 28.0)
+        ],
+    }
+    findings = judged(resources, policy)
+    assert blocking_codes(findings) == set()
+    assert all(f.status is Status.PASS for f in findings)
+
+
+def test_missing_budget_is_budget_missing(aws, policy):
+    resources, spend, errors = collect_budget(
+        client_factory(aws), account_id=ACCOUNT, budget_name=NAME, stack="core"
+    )
+    assert (resources, spend, errors) == ([], [], [])
+    [finding] = judged(resources, policy)
+    assert (finding.code, finding.status, finding.stack) == ("budget-missing", Status.FAIL, "core")
+
+
+def test_actual_spend_over_the_current_period(aws, subscribers_served):
+    create_budget(aws, actual="12.5")
+    before = dt.datetime.now(dt.UTC).replace(microsecond=0)
+    _, spend, errors = collect_budget(
+        client_factory(aws), account_id=ACCOUNT, budget_name=NAME, stack="core", today=TODAY
+    )
+    assert errors == []
+    [actual] = spend
+    assert (actual.source, actual.amount_usd) == ("budget", Decimal("12.5"))
+    assert (actual.start, actual.end) == (dt.date(2026, 2, 1), dt.date(2026, 3, 1))
+    assert actual.data_as_of is not None and actual.data_as_of.utcoffset() == dt.timedelta(0)
+    assert actual.data_as_of >= before - dt.timedelta(
+        seconds=5
+    )  # moto stamps LastUpdatedTime at creation
+
+
+def test_spend_at_the_stop_blocks_progression(aws, subscribers_served, policy):
+    create_budget(aws, actual="28.00")
+    resources, spend, _ = collect_budget(
+        client_factory(aws), account_id=ACCOUNT, budget_name=NAME, stack="core", today=TODAY
+    )
+    inventory = Inventory(resources=resources, stacks=["core"], live=LiveFacts(spend=spend))
+    findings = spend_rule(inventory, policy)
+    [stop] = [f for f in findings if f.code == "budget-stop-reached"]
+    assert (stop.status, stop.subject, stop.stack) == (Status.FAIL, "spend:budget", "core")
+    assert "28.00 USD" in stop.message and "data as of 20" in stop.message
+
+
+def test_unreadable_subscribers_are_an_error_and_unknown_never_a_fail(aws, policy):
+    """Without the subscribers action (moto's own 500), the collector names the method,
+    and the rule says UNKNOWN rather than claiming there is no subscriber."""
+    create_budget(aws)
+
+    def session_clients(service: str, region: str):
+        """No retries: moto answers the unknown action with a 500, which botocore retries."""
+        return aws.client(service, region_name=region, config=Config(retries={"max_attempts": 1}))
+
+    resources, spend, errors = collect_budget(
+        session_clients, account_id=ACCOUNT, budget_name=NAME, stack="core", today=TODAY
+    )
+    assert {(e.code, e.status, e.subject) for e in errors} == {
+        ("budget-subscriber-missing", Status.ERROR, "budgets:DescribeSubscribersForNotification")
+    }
+    assert all("failed with" in e.message for e in errors)
+    [live] = resources
+    assert "notification" in live.unknown_values
+    findings = judged(resources, policy)
+    assert {(f.code, f.status) for f in findings if f.status is not Status.PASS} == {
+        ("budget-subscriber-missing", Status.UNKNOWN)
+    }
+    assert len(spend) == 1  # the budget itself was read
+
+
+@pytest.mark.parametrize(
+    ("unit", "today", "period"),
+    [
+        ("MONTHLY", dt.date(2026, 12, 31), (dt.date(2026, 12, 1), dt.date(2027, 1, 1))),
+        ("MONTHLY", dt.date(2026, 3, 1), (dt.date(2026, 3, 1), dt.date(2026, 4, 1))),
+        ("QUARTERLY", dt.date(2026, 5, 15), (dt.date(2026, 4, 1), dt.date(2026, 7, 1))),
+        ("QUARTERLY", dt.date(2026, 12, 1), (dt.date(2026, 10, 1), dt.date(2027, 1, 1))),
+        ("ANNUALLY", dt.date(2026, 7, 4), (dt.date(2026, 1, 1), dt.date(2027, 1, 1))),
+        ("DAILY", dt.date(2026, 2, 28), (dt.date(2026, 2, 28), dt.date(2026, 3, 1))),
+        ("CUSTOM", dt.date(2026, 2, 28), None),
+    ],
+)
+def test_current_period(unit, today, period):
+    assert current_period(unit, today) == period

@@ -20,7 +20,7 @@ from tests.live.refusals import refuse
 
 REGION, BUCKET, TABLE = "eu-west-2", "sg-devmin-state", "sg-devmin-locks"
 DEMO_KEY, CORE_KEY = "dev_min/demo/terraform.tfstate", "dev_min/core/terraform.tfstate"
-STATE = (Path(__file__).parent / "data" / "demo.tfstate").read_bytes()
+STATE = (Path(__file__).parent / "data" / "demo.tfstate.json").read_bytes()
 STATE_MD5 = hashlib.md5(STATE).hexdigest()
 STATE_SHA256 = hashlib.sha256(STATE).hexdigest()
 

@@ -19,6 +19,22 @@ SHARED = Path(os.environ.get("STACKGUARD_SHARED", REPO_ROOT.parent / "shared"))
 CORPUS = SHARED / "corpus"
 
 
+def in_process(*args: str) -> tuple[int, str, str]:
+    """Run the `stackguard` entry point in this process (fast; sees moto's env and patches)."""
+    import contextlib
+    import io
+    from unittest import mock
+
+    from stackguard.cli import run as cli_main
+
+    stdout, stderr = io.StringIO(), io.StringIO()
+    with mock.patch.object(sys, "argv", ["stackguard", *args]):
+        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
+            with pytest.raises(SystemExit) as exited:
+                cli_main()
+    return exited.value.code, stdout.getvalue(), stderr.getvalue()
+
+
 @pytest.fixture(scope="session")
 def repo_root() -> Path:
     return REPO_ROOT

@@ -2,21 +2,17 @@
 
 from __future__ import annotations
 
-import contextlib
-import io
 import json
 import subprocess
 import sys
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from stackguard.cli import run as cli_main
 
-from tests.conftest import CORPUS, REPO_ROOT
+from tests.conftest import CORPUS, REPO_ROOT, in_process
 
 PLAN_WITH_NATS = CORPUS / "cyse7125-infra-aws__infra_tfplan.json"
 PLAN_WITH_SECRET = CORPUS / "AWS_RealEstate__terraform_plan.json"
@@ -27,16 +23,6 @@ def run(stackguard_bin, *args, **kwargs) -> subprocess.CompletedProcess:
     return subprocess.run(
         [*stackguard_bin, *map(str, args)], capture_output=True, text=True, timeout=120, cwd=REPO_ROOT, **kwargs
     )
-
-
-def in_process(*args: str) -> tuple[int, str, str]:
-    """Run the console entry point in this process: fast enough for property tests."""
-    stdout, stderr = io.StringIO(), io.StringIO()
-    with mock.patch.object(sys, "argv", ["stackguard", *args]):
-        with contextlib.redirect_stdout(stdout), contextlib.redirect_stderr(stderr):
-            with pytest.raises(SystemExit) as exited:
-                cli_main()
-    return exited.value.code, stdout.getvalue(), stderr.getvalue()
 
 
 def test_our_synth_passes_and_the_verdict_says_so(stackguard_bin, synth_dir, tmp_path):

@@ -125,6 +125,8 @@ def budget(inventory: Inventory, policy: Policy) -> list[Finding]:
     expected = policy.budget
     if expected.stack not in inventory.stacks:
         return []  # this inventory does not cover the stack that must hold the budget
+    if inventory.live is not None and "budget" not in inventory.live.sections_read:
+        return []  # `check live --only ...` without the budget section
     budgets = [
         r
         for r in inventory.resources

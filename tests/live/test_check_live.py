@@ -1,0 +1,133 @@
+"""`stackguard check live` end to end against moto over HTTP: a seeded account gives exactly
+the expected blockers, and a clean account passes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import pytest
+
+from guards.live.cost import month_to_date_window
+from stacks.config import load_config
+
+from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
+from tests.live.test_budget_live import create_budget
+from tests.live.test_cost_live import answer, seed
+from tests.live.test_infrastructure import _nat, _subnets
+
+CONFIG = load_config(CONFIG_FILE)
+REGION, OTHER_REGION = CONFIG.region, "us-east-1"
+BUCKET, TABLE = CONFIG.backend.state_bucket, CONFIG.backend.lock_table
+
+
+@pytest.fixture
+def two_region_policy(tmp_path):
+    policy = tmp_path / "policy.toml"
+    text = (REPO_ROOT / "policy.toml").read_text()
+    policy.write_text(text.replace("regions = []", f'regions = ["{REGION}", "{OTHER_REGION}"]'))
+    return policy
+
+
+def ready_backend(aws) -> None:
+    s3 = aws.client("s3", region_name=REGION)
+    s3.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": REGION})
+    s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
+    s3.put_bucket_encryption(
+        Bucket=BUCKET,
+        ServerSideEncryptionConfiguration={"Rules": [{"ApplyServerSideEncryptionByDefault": {"SSEAlgorithm": "aws:kms"}}]},
+    )
+    s3.put_public_access_block(
+        Bucket=BUCKET,
+        PublicAccessBlockConfiguration=dict.fromkeys(
+            ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets"), True
+        ),
+    )
+    aws.client("dynamodb", region_name=REGION).create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def month_to_date_cost(moto_endpoint: str, amount: str) -> None:
+    window = month_to_date_window(dt.datetime.now(dt.timezone.utc).date())
+    if window:
+        seed(moto_endpoint, answer(str(window[0]), str(window[1]), amount))
+
+
+def check_live(policy, evidence) -> tuple[int, dict]:
+    code, stdout, stderr = in_process(
+        "check", "live", "--config", str(CONFIG_FILE), "--policy", str(policy),
+        "--format", "json", "--evidence-dir", str(evidence), "--run-id", "live-test",
+    )
+    assert code in (0, 1), stderr
+    return code, json.loads(stdout)
+
+
+def test_clean_account_passes(aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path):
+    ready_backend(aws)
+    create_budget(aws, (10, 20, 28), actual="4.20")
+    month_to_date_cost(moto_endpoint, "4.20")
+    code, snapshot = check_live(two_region_policy, tmp_path)
+    assert snapshot["blockers"] == [] and code == 0
+    assert snapshot["lane"] == "live"
+    spend = snapshot["details"]["spend"]
+    assert spend, "the cost window and data_as_of are recorded"
+
+
+def test_seeded_account_gives_exactly_these_blockers(aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path):
+    ready_backend(aws)
+    nat_here = _nat(aws.client("ec2", region_name=REGION), _subnets(aws.client("ec2", region_name=REGION), REGION)[0], stack="demo")
+    nat_there = _nat(aws.client("ec2", region_name=OTHER_REGION), _subnets(aws.client("ec2", region_name=OTHER_REGION), OTHER_REGION)[0])
+    ec2 = aws.client("ec2", region_name=REGION)
+    subnets = _subnets(ec2, REGION, 2)
+    load_balancer = aws.client("elbv2", region_name=REGION).create_load_balancer(Name="stray", Subnets=subnets)["LoadBalancers"][0]
+    ecs = aws.client("ecs", region_name=REGION)
+    cluster = ecs.create_cluster(clusterName="demo")["cluster"]["clusterArn"]
+    ecs.register_task_definition(family="api", containerDefinitions=[{"name": "api", "image": "nginx", "memory": 512}])
+    ecs.create_service(cluster=cluster, serviceName="api", taskDefinition="api", desiredCount=2, tags=[{"key": "stack", "value": "demo"}])
+    create_budget(aws, (10, 20, 25))
+    lock = {"Who": "ci@runner", "Created": "2026-11-23T01:00:00Z", "Operation": "OperationTypeApply"}
+    aws.client("dynamodb", region_name=REGION).put_item(
+        TableName=TABLE,
+        Item={"LockID": {"S": f"{BUCKET}/{CONFIG.state_key('demo')}"}, "Info": {"S": json.dumps(lock)}},
+    )
+    month_to_date_cost(moto_endpoint, "3.10")
+
+    code, snapshot = check_live(two_region_policy, tmp_path)
+    blockers = {(b["code"], b["subject"]) for b in snapshot["blockers"]}
+    account = "123456789012"
+    assert code == 1
+    assert blockers == {
+        ("forbidden-nat-gateway", f"arn:aws:ec2:{REGION}:{account}:natgateway/{nat_here}"),
+        ("forbidden-nat-gateway", f"arn:aws:ec2:{OTHER_REGION}:{account}:natgateway/{nat_there}"),
+        ("forbidden-load-balancer", load_balancer["LoadBalancerArn"]),
+        ("budget-thresholds-mismatch", f"arn:aws:budgets::{account}:budget/{CONFIG.budget.name}"),
+        ("budget-stop-threshold-missing", f"arn:aws:budgets::{account}:budget/{CONFIG.budget.name}"),
+        ("state-locked", f"{BUCKET}/{CONFIG.state_key('demo')}"),
+    }
+    # The demo service (desired count 2) is allowed: demo is ephemeral.
+    assert not any(b["subject"].endswith("/api") for b in snapshot["blockers"])
+
+
+def test_unreachable_aws_is_a_tooling_failure(monkeypatch, tmp_path):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", "http://127.0.0.1:9")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_MAX_ATTEMPTS", "1")
+    code, stdout, stderr = in_process("check", "live", "--config", str(CONFIG_FILE), "--evidence-dir", str(tmp_path))
+    assert code == 3
+    assert stderr.startswith("error: AWS unreachable") and len(stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.rglob("*_snapshot.json"))
+
+
+def test_only_backend_judges_no_spend(aws, tmp_path):
+    ready_backend(aws)
+    code, stdout, stderr = in_process(
+        "check", "live", "--config", str(CONFIG_FILE), "--only", "backend", "--format", "json", "--evidence-dir", str(tmp_path)
+    )
+    snapshot = json.loads(stdout)
+    assert code == 0, snapshot["blockers"]
+    assert not any(f["code"].startswith("cost-") and f["status"] != "PASS" for f in snapshot["findings"])

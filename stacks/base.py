@@ -6,17 +6,11 @@ once, so no stack can forget them.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
 from stacks.config import LIFECYCLE, PlatformConfig
-
-BOOTSTRAP_STATE_FILE = "terraform.core.bootstrap.tfstate"
-
 
 def default_tags(config: PlatformConfig, stack_name: str) -> dict[str, str]:
     """The tags every resource of a stack carries; guards read `lifecycle` from them."""
@@ -43,16 +37,6 @@ def use_partitioned_backend(stack: TerraformStack, config: PlatformConfig, stack
         dynamodb_table=config.backend.lock_table,
     )
     stack.add_override("terraform.backend.s3.use_lockfile", True)
-
-
-def bootstrap_state_path(outdir: Path, project_root: Path) -> str:
-    """Where core keeps local state for its first deploy, before the state bucket exists.
-
-    The file sits at the project root (not in cdktf.out, which a re-synth may replace);
-    the path is relative to the stack's working directory so the output stays portable.
-    """
-    stack_dir = outdir.resolve() / "stacks" / "core"
-    return os.path.relpath(project_root.resolve() / BOOTSTRAP_STATE_FILE, stack_dir)
 
 
 class PlatformStack(TerraformStack):

@@ -22,8 +22,20 @@ class EvidenceError(ValueError):
     """A snapshot cannot be written or read; one line."""
 
 
+def lane_snapshot_path(root: Path, environment: str, lane: str, run_id: str) -> Path:
+    return root / environment / lane / run_id / f"{lane}{SNAPSHOT_SUFFIX}"
+
+
 def snapshot_path(root: Path, snapshot: Snapshot) -> Path:
-    return root / snapshot.environment / snapshot.lane / snapshot.run_id / f"{snapshot.lane}{SNAPSHOT_SUFFIX}"
+    return lane_snapshot_path(root, snapshot.environment, snapshot.lane, snapshot.run_id)
+
+
+def ensure_unwritten(root: Path, environment: str, lanes: list[str], run_id: str) -> None:
+    """Refuse up front, before any side effect, a run whose snapshots would already exist."""
+    for lane in lanes:
+        path = lane_snapshot_path(root, environment, lane, run_id)
+        if path.exists():
+            raise EvidenceError(f"{path}: a snapshot for this lane and run already exists; use another --run-id")
 
 
 def write_snapshot(root: Path, snapshot: Snapshot) -> Path:
@@ -49,18 +61,30 @@ def read_snapshot(path: Path) -> Snapshot:
     """Load a snapshot and re-derive its verdict; a recorded verdict that disagrees with
     its own findings (hand-edited evidence) is refused."""
     try:
-        raw = json.loads(path.read_bytes())
+        data = path.read_bytes()
+    except OSError as exc:
+        raise EvidenceError(f"{path}: not a readable snapshot: {_first_line(exc)}") from None
+    return parse_snapshot(data, source=str(path))
+
+
+def parse_snapshot(data: bytes, *, source: str) -> Snapshot:
+    """`read_snapshot` for bytes already in memory (e.g. downloaded); `source` names them in errors."""
+    try:
+        raw = json.loads(data)
         if not isinstance(raw, dict):
             raise ValueError("not a JSON object")
         recorded = {key: raw.pop(key, None) for key in DERIVED}
         snapshot = Snapshot.model_validate(raw)
-    except (OSError, ValidationError, ValueError) as exc:
-        reason = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise EvidenceError(f"{path}: not a readable snapshot: {reason}") from None
+    except (ValidationError, ValueError) as exc:
+        raise EvidenceError(f"{source}: not a readable snapshot: {_first_line(exc)}") from None
     derived = snapshot.model_dump(mode="json", include=set(DERIVED))
     if recorded != derived:
-        raise EvidenceError(f"{path}: recorded blockers/overall_pass disagree with its findings")
+        raise EvidenceError(f"{source}: recorded blockers/overall_pass disagree with its findings")
     return snapshot
+
+
+def _first_line(exc: Exception) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 def find_snapshots(directory: Path) -> list[Path]:

@@ -75,6 +75,24 @@ class Spend:
     data_as_of: dt.datetime | None = None
 
 
+@dataclass(slots=True, frozen=True)
+class TaggedResource:
+    """A resource the Resource Groups Tagging API lists with its tags."""
+
+    arn: str
+    region: str
+    tags: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(slots=True, frozen=True)
+class Presence:
+    """Whether one preserved thing (a bucket, the lock table, the budget) exists."""
+
+    name: str  # what the policy calls it: state_bucket, lock_table, ...
+    subject: str  # its physical identity: s3://bucket, an ARN, a table name
+    exists: bool
+
+
 @dataclass(slots=True)
 class LiveFacts:
     collected_at: dt.datetime | None = None  # UTC; ages (of held locks) are measured from it

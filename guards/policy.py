@@ -132,6 +132,30 @@ class LivePolicy(_Strict):
     )
 
 
+PreservedThing = Literal[
+    "state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"
+]
+
+
+class TeardownPolicy(_Strict):
+    allowed_stacks: list[str] = Field(
+        default=["confluent", "demo"],
+        description="Stacks `stackguard teardown` may destroy; any other is destroy-out-of-scope.",
+    )
+    preserve: list[PreservedThing] = Field(
+        default=["state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"],
+        description="Named things no destroy plan may delete, whatever its address or module.",
+    )
+
+    @model_validator(mode="after")
+    def _unique(self) -> TeardownPolicy:
+        for name, items in (("allowed_stacks", self.allowed_stacks), ("preserve", self.preserve)):
+            repeated = sorted({item for item in items if items.count(item) > 1})
+            if repeated:
+                raise ValueError(f"{name} repeats {', '.join(repeated)}")
+        return self
+
+
 class VerdictPolicy(_Strict):
     required_lanes: list[str] = Field(default=["synth"], min_length=1)
 
@@ -151,8 +175,18 @@ class Policy(_Strict):
     budget: BudgetPolicy
     backend: BackendPolicy = BackendPolicy()
     live: LivePolicy = LivePolicy()
+    teardown: TeardownPolicy = TeardownPolicy()
     verdict: VerdictPolicy = VerdictPolicy()
     waivers: list[Waiver] = []
+
+    @model_validator(mode="after")
+    def _persistent_stacks_stay(self) -> Policy:
+        persistent = sorted(set(self.teardown.allowed_stacks) & set(self.stacks.persistent))
+        if persistent:
+            raise ValueError(
+                f"teardown.allowed_stacks must not name a persistent stack ({', '.join(persistent)})"
+            )
+        return self
 
     @cached_property
     def digest(self) -> str:

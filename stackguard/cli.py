@@ -160,6 +160,7 @@ def _check(
     evidence_dir: Path,
     run_id: Optional[str],
     output: Optional[Path],
+    config_file: Optional[Path] = None,
 ) -> None:
     """Shared body of the check lanes: validate options, load, evaluate, record, report."""
     from evidence.provenance import new_run_id
@@ -186,6 +187,10 @@ def _check(
         output.write_text(report, encoding="utf-8")
     out.print(report, markup=False, highlight=False, soft_wrap=True, end="" if report.endswith("\n") else "\n")
     err.print(f"snapshot: {path}", markup=False, highlight=False)
+    from stackguard.lanes.publish import publish_if_configured
+
+    for line in publish_if_configured(path.parent, config_file=config_file):  # never changes the exit code
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
     raise typer.Exit(ExitCode.PASS if snapshot.overall_pass else ExitCode.BLOCKERS)
 
 
@@ -313,27 +318,14 @@ def check_live(
         evidence_dir=evidence_dir,
         run_id=run_id,
         output=output,
+        config_file=config_file,
     )
 
 
-@app.command()
-def verdict(
-    run_dir: Annotated[
-        Path,
-        typer.Argument(help="A run directory, or any directory above snapshots (e.g. runs/dev_min)."),
-    ],
-    policy_file: PolicyOption = None,
-    run_id: Annotated[
-        Optional[str], typer.Option("--run-id", help="Only snapshots of this run.")
-    ] = None,
-    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
-) -> None:
-    """Roll snapshots up: pass only if every required lane passed under the current policy."""
+def _local_snapshots(run_dir: Path, run_id: Optional[str]) -> tuple[list, list[str]]:
+    """Every snapshot below a local directory; unreadable ones are problems."""
     from evidence.store import EvidenceError, find_snapshots, read_snapshot
-    from evidence.verdict import decide
-    from guards.policy import load_policy
 
-    policy = load_policy(policy_file)
     if not run_dir.is_dir():
         raise StackguardError(f"{run_dir}: no such directory")
     snapshots, problems = [], []
@@ -345,6 +337,56 @@ def verdict(
             continue
         if run_id is None or snapshot.run_id == run_id:
             snapshots.append(snapshot)
+    return snapshots, problems
+
+
+def _published_snapshots(url: str, run_id: Optional[str], config_file: Optional[Path]) -> tuple[list, list[str]]:
+    """Snapshots of published runs, each object checked against its run's index."""
+    import boto3
+
+    from evidence.fetch import fetch_snapshots
+    from evidence.publish import as_client_factory
+    from evidence.remote_layout import parse_evidence_url
+
+    prefix = parse_evidence_url(url)
+    config = load_config(config_file)
+    s3 = as_client_factory(boto3.Session(region_name=config.region))("s3", config.region)
+    snapshots, problems = fetch_snapshots(s3, prefix, run_id=run_id)
+    return [s for s in snapshots if run_id is None or s.run_id == run_id], problems
+
+
+@app.command()
+def verdict(
+    run_dir: Annotated[
+        str,
+        typer.Argument(
+            help="A run directory, any directory above snapshots (e.g. runs/dev_min), or a published "
+            "prefix: s3://BUCKET/evidence/ENV/runs/RUN_ID/ or s3://BUCKET/evidence/ENV/.",
+            metavar="DIR|S3_PREFIX",
+        ),
+    ],
+    policy_file: PolicyOption = None,
+    run_id: Annotated[
+        Optional[str], typer.Option("--run-id", help="Only snapshots of this run.")
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
+    config_file: ConfigOption = None,
+) -> None:
+    """Roll snapshots up: pass only if every required lane passed under the current policy.
+
+    A published run is read through its index, and every object must match the sha256 the
+    index records; a run without its index is incomplete and blocks. (--config gives the
+    region for an s3:// prefix.)
+    """
+    from evidence.remote_layout import is_s3_url
+    from evidence.verdict import decide
+    from guards.policy import load_policy
+
+    policy = load_policy(policy_file)
+    if is_s3_url(run_dir):
+        snapshots, problems = _published_snapshots(run_dir, run_id, config_file)
+    else:
+        snapshots, problems = _local_snapshots(Path(run_dir), run_id)
     result = decide(
         snapshots,
         policy_digest=policy.digest,
@@ -363,6 +405,253 @@ def verdict(
             out.print(f"problem: {problem}", markup=False, highlight=False, soft_wrap=True)
         out.print("VERDICT: PASS" if result.passed else "VERDICT: BLOCKED", markup=False, highlight=False)
     raise typer.Exit(ExitCode.PASS if result.passed else ExitCode.BLOCKERS)
+
+
+evidence_app = typer.Typer(help="Publish evidence snapshots to the evidence bucket.", no_args_is_help=True)
+app.add_typer(evidence_app, name="evidence")
+
+
+@evidence_app.command("publish")
+def evidence_publish(
+    run_dir: Annotated[
+        Path,
+        typer.Argument(help="A run directory, or any directory above the snapshots of one run.", file_okay=False),
+    ],
+    config_file: ConfigOption = None,
+    bucket: Annotated[
+        Optional[str], typer.Option("--bucket", help="Evidence bucket. Default: evidence.bucket of the configuration.")
+    ] = None,
+    run_id: Annotated[
+        Optional[str], typer.Option("--run-id", help="Only snapshots of this run, when DIR holds several runs.")
+    ] = None,
+) -> None:
+    """Upload one run's snapshots to evidence/<env>/<lane>/<run_id>/, then its index
+    evidence/<env>/runs/<run_id>/index.json (sha256 and size of each object).
+
+    A published run is never overwritten: taken keys refuse the run before any upload and
+    every write is conditional. Each object is read back and its sha256 compared.
+    """
+    import boto3
+    from pydantic import ValidationError
+
+    from evidence.publish import publish_run
+    from stacks.config import EvidenceConfig
+
+    config = load_config(config_file)
+    if bucket is not None:
+        try:
+            bucket = EvidenceConfig(bucket=bucket).bucket
+        except ValidationError as exc:
+            raise ConfigError(f"--bucket {bucket!r}: {exc.errors()[0]['msg']}") from None
+    published = publish_run(
+        boto3.Session(region_name=config.region),
+        bucket=bucket or config.evidence.bucket,
+        run_dir=run_dir,
+        region=config.region,
+        run_id=run_id,
+    )
+    for line in published.report_lines():
+        out.print(line, markup=False, highlight=False, soft_wrap=True)
+
+
+teardown_app = typer.Typer(
+    help=(
+        "Tear down an ephemeral stack: prove the destroy plan removes only that stack and "
+        "nothing preserved, apply exactly that plan, verify nothing is left."
+    ),
+    no_args_is_help=True,
+)
+app.add_typer(teardown_app, name="teardown")
+
+StackArgument = Annotated[str, typer.Argument(help="The stack to tear down (the policy's teardown.allowed_stacks).")]
+OutDirOption = Annotated[
+    Path,
+    typer.Option("--out", help="The synthesized app (cdktf.out); terraform runs in <out>/stacks/<stack>.", file_okay=False),
+]
+AllowStaticOption = Annotated[
+    bool,
+    typer.Option(
+        "--allow-static-credentials",
+        help="Accept long-lived AWS keys (a local sandbox only); the snapshot records it.",
+    ),
+]
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def _confirm(stack: str) -> None:
+    """The user types the stack's name, at a terminal; anything else destroys nothing."""
+    import click
+
+    if not _interactive():
+        raise StackguardError(
+            f"no terminal to confirm on: type {stack!r} at the prompt, or pass --auto-approve "
+            "(CI, with short-lived credentials); nothing was destroyed"
+        )
+    try:
+        answer = typer.prompt(f"Type the stack name ({stack}) to destroy it", err=True, default="", show_default=False)
+    except (click.exceptions.Abort, EOFError):
+        raise StackguardError("no confirmation given; nothing was destroyed") from None
+    if answer.strip() != stack:
+        raise StackguardError(f"the confirmation did not match {stack!r}; nothing was destroyed")
+
+
+def _print_report(snapshot, fmt: str, output: Optional[Path]) -> None:
+    from stackguard.report import render
+
+    report = render(snapshot, fmt)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(report, encoding="utf-8")
+    out.print(report, markup=False, highlight=False, soft_wrap=True, end="" if report.endswith("\n") else "\n")
+
+
+def _publish_lane(snapshot_path: Path, config_file: Optional[Path]) -> bool:
+    """Publish one lane's run directory when publication is switched on; False only when it
+    was asked for and failed (each outcome is a line on stderr)."""
+    from stackguard.lanes.publish import WARNING, publish_if_configured
+
+    lines = publish_if_configured(snapshot_path.parent, config_file=config_file)
+    for line in lines:
+        err.print(line, markup=False, highlight=False, soft_wrap=True)
+    return not any(line.startswith(WARNING) for line in lines)
+
+
+def _teardown(
+    stack: str,
+    *,
+    apply: bool,
+    auto_approve: bool,
+    allow_static_credentials: bool,
+    config_file: Optional[Path],
+    policy_file: Optional[Path],
+    out_dir: Path,
+    fmt: str,
+    evidence_dir: Path,
+    run_id: Optional[str],
+    output: Optional[Path],
+) -> None:
+    """Shared body of `teardown plan` and `teardown run`."""
+    import os
+
+    import boto3
+
+    from evidence.provenance import new_run_id
+    from guards.policy import load_policy
+    from stackguard.lanes.teardown import Request, Teardown, prepare
+    from stackguard.report import FORMATS
+    from stackguard.report.teardown import destroy_set_summary
+
+    if fmt not in FORMATS:
+        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+    config = load_config(config_file)
+    request = Request(
+        target=stack,
+        config=config,
+        policy=load_policy(policy_file),
+        out_dir=out_dir,
+        evidence_root=evidence_dir,
+        run_id=run_id or new_run_id(),
+        environ=dict(os.environ),
+        allow_static_credentials=allow_static_credentials,
+    )
+    prepare(request, apply=apply)
+    lane = Teardown(request, boto3.Session(region_name=config.region))
+    contract = lane.contract()
+    err.print(f"snapshot: {contract.path}", markup=False, highlight=False)
+    published = _publish_lane(contract.path, config_file)
+    if not apply or not contract.holds:
+        _print_report(contract.snapshot, fmt, output)
+        if fmt == "text" and contract.plan_file is not None:
+            out.print(destroy_set_summary(contract.snapshot), markup=False, highlight=False, soft_wrap=True)
+        raise typer.Exit(ExitCode.PASS if contract.snapshot.overall_pass else ExitCode.BLOCKERS)
+    err.print(destroy_set_summary(contract.snapshot), markup=False, highlight=False, soft_wrap=True)
+    if not published:  # asked to freeze the scope in the evidence bucket, and that failed
+        raise StackguardError("the contract snapshot could not be published; nothing was destroyed", ExitCode.ENVIRONMENT)
+    if not auto_approve:
+        _confirm(stack)
+    outcome = lane.apply(contract)
+    _print_report(outcome.snapshot, fmt, output)
+    err.print(f"snapshot: {outcome.path}", markup=False, highlight=False)
+    for path in outcome.paths:
+        _publish_lane(path, config_file)
+    if outcome.failure is not None:
+        raise StackguardError(outcome.failure, ExitCode.ENVIRONMENT)
+    raise typer.Exit(ExitCode.PASS if outcome.snapshot.overall_pass else ExitCode.BLOCKERS)
+
+
+@teardown_app.command("plan")
+def teardown_plan(
+    stack: StackArgument,
+    allow_static_credentials: AllowStaticOption = False,
+    config_file: ConfigOption = None,
+    policy_file: PolicyOption = None,
+    out_dir: OutDirOption = Path("cdktf.out"),
+    fmt: FormatOption = "text",
+    evidence_dir: EvidenceOption = Path("runs"),
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Plan the destroy and prove its contract; destroys nothing: lane `teardown-contract`.
+
+    Synthesizes (reusing cdktf.out when nothing changed), runs terraform init, plan -destroy
+    -out=FILE and show -json FILE in <out>/stacks/<stack>, and writes the contract snapshot:
+    the plan file's sha256, the destroy-set and the preserve-set.
+    """
+    _teardown(
+        stack,
+        apply=False,
+        auto_approve=False,
+        allow_static_credentials=allow_static_credentials,
+        config_file=config_file,
+        policy_file=policy_file,
+        out_dir=out_dir,
+        fmt=fmt,
+        evidence_dir=evidence_dir,
+        run_id=run_id,
+        output=output,
+    )
+
+
+@teardown_app.command("run")
+def teardown_run(
+    stack: StackArgument,
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Do not ask for the stack name (CI).")
+    ] = False,
+    allow_static_credentials: AllowStaticOption = False,
+    config_file: ConfigOption = None,
+    policy_file: PolicyOption = None,
+    out_dir: OutDirOption = Path("cdktf.out"),
+    fmt: FormatOption = "text",
+    evidence_dir: EvidenceOption = Path("runs"),
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Plan and prove the contract, then apply exactly that plan file and verify the result.
+
+    Lanes `teardown-contract`, `teardown-verify` and `teardown` (the proof). Applies only if
+    the contract holds and, without --auto-approve, the stack's name is typed at the prompt.
+    Never re-plans and never runs `terraform destroy`; a stale plan stops.
+    """
+    _teardown(
+        stack,
+        apply=True,
+        auto_approve=auto_approve,
+        allow_static_credentials=allow_static_credentials,
+        config_file=config_file,
+        policy_file=policy_file,
+        out_dir=out_dir,
+        fmt=fmt,
+        evidence_dir=evidence_dir,
+        run_id=run_id,
+        output=output,
+    )
 
 
 def _bad_input_errors() -> tuple[type[Exception], ...]:

@@ -66,7 +66,7 @@ class PlatformStack(TerraformStack):
 
     def name(self, suffix: str) -> str:
         """A physical name scoped to the platform: `<prefix>-<stack>-<suffix>`."""
-        return f"{self.config.name_prefix}-{self.stack_name}-{suffix}"
+        return self.config.physical_name(self.stack_name, suffix)
 
     def output(self, name: str, value: str, *, sensitive: bool = False) -> TerraformOutput:
         """An output named exactly `name`, whatever constructs share that id."""

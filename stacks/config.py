@@ -29,6 +29,11 @@ DEFAULT_CONFIG_FILE = Path("platform.toml")  # relative to where the command run
 
 STACK_NAMES = ("core", "confluent", "demo")
 LIFECYCLE = {"core": "persistent", "confluent": "ephemeral", "demo": "ephemeral"}
+#: Stacks that read another stack's state or outputs, by the stack they depend on: a stack
+#: is torn down only after its dependents (demo reads confluent's outputs).
+DEPENDENTS = {"confluent": ("demo",)}
+#: The OIDC issuer GitHub Actions presents; core federates the CI role with it.
+GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = {1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731}
@@ -205,6 +210,16 @@ class DemoConfig(_Strict):
         return self
 
 
+class ToolingConfig(_Strict):
+    """External tools stackguard drives. The binary is looked up on PATH when it is used."""
+
+    terraform: str = Field(
+        default="terraform",
+        pattern=r"^[A-Za-z0-9._+/-]+$",
+        description="The Terraform-compatible binary for teardown: `terraform` or `tofu`.",
+    )
+
+
 class PlatformConfig(_Strict):
     project: str = Field(default="dev-platform", pattern=r"^[A-Za-z0-9_.:/=+@ -]{1,128}$")
     environment: str = Field(default="dev_min", pattern=r"^[a-z][a-z0-9_]{1,30}$")
@@ -217,6 +232,7 @@ class PlatformConfig(_Strict):
     ci: CiConfig
     confluent: ConfluentConfig
     demo: DemoConfig = DemoConfig()
+    tooling: ToolingConfig = ToolingConfig()
 
     @model_validator(mode="after")
     def _distinct_buckets(self) -> PlatformConfig:
@@ -229,6 +245,24 @@ class PlatformConfig(_Strict):
         if stack not in STACK_NAMES:
             raise ValueError(f"unknown stack {stack!r}")
         return f"{self.environment}/{stack}/terraform.tfstate"
+
+    def physical_name(self, stack: str, suffix: str) -> str:
+        """A physical name scoped to the platform: `<prefix>-<stack>-<suffix>`.
+
+        The stacks name their resources with it, and teardown resolves the preserved ones
+        with it, so both always agree.
+        """
+        return f"{self.name_prefix}-{stack}-{suffix}"
+
+    @property
+    def alert_topic_name(self) -> str:
+        """core's SNS alert topic, which the budget notifies."""
+        return self.physical_name("core", "alerts")
+
+    @property
+    def ci_role_name(self) -> str:
+        """core's CI role, assumed by GitHub Actions through OIDC."""
+        return self.physical_name("core", "ci")
 
 
 def config_path() -> Path:

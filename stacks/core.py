@@ -55,7 +55,7 @@ class CoreStack(PlatformStack):
         alerts = BudgetAlerts(
             self,
             "budget_alerts",
-            topic_name=self.name("alerts"),
+            topic_name=config.alert_topic_name,
             budget=config.budget,
             emails=list(config.alert_emails),
         )
@@ -77,7 +77,7 @@ class CoreStack(PlatformStack):
         ci = GithubCiIdentity(
             self,
             "ci_identity",
-            role_name=self.name("ci"),
+            role_name=config.ci_role_name,
             ci=config.ci,
             state_bucket_arn=state.bucket.arn,
             lock_table_arn=lock_table.arn,

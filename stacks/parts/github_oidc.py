@@ -7,10 +7,8 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from constructs import Construct
 
-from stacks.config import CiConfig
+from stacks.config import GITHUB_OIDC_HOST, CiConfig
 from stacks.parts.iam import policy_document, statement
-
-GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 
 
 def github_subjects(ci: CiConfig) -> list[str]:

@@ -31,6 +31,10 @@ def test_shipped_policy_is_the_dev_min_posture():
     assert str(policy.budget.stop_threshold_usd) == "28"
     assert policy.stacks.lifecycle_of("core") == "persistent"
     assert policy.stacks.lifecycle_of("demo") == "ephemeral"
+    assert policy.teardown.allowed_stacks == ["confluent", "demo"]
+    assert set(policy.teardown.preserve) == {
+        "state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"
+    }
 
 
 def test_digest_ignores_formatting_but_not_meaning(tmp_path):
@@ -47,6 +51,8 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
         (lambda r: r["budget"].update(thresholds_usd=[20, 10, 28]), "budget: thresholds_usd must be strictly ascending"),
         (lambda r: r["backend"].update(key_pattern="{environment}/terraform.tfstate"), "backend: key_pattern must contain {stack}"),
         (lambda r: r.update(surprise=1), "surprise: unknown field"),
+        (lambda r: r["teardown"].update(allowed_stacks=["core", "demo"]), "teardown.allowed_stacks must not name a persistent stack (core)"),
+        (lambda r: r["teardown"].update(preserve=["state_bucket", "everything"]), "teardown.preserve.1"),
         (
             lambda r: r.update(waivers=[{"rule": "Bad Rule", "subject": "x", "justification": "long enough reason", "expires": "2027-01-01"}]),
             "waivers.0.rule",

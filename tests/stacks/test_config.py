@@ -27,6 +27,7 @@ def test_shipped_configuration_is_the_dev_min_posture(platform_config: PlatformC
     assert [str(t) for t in platform_config.budget.thresholds_usd] == ["10", "20", "28"]
     assert platform_config.budget.spend_type == "ACTUAL"
     assert platform_config.demo.confluent_source == "remote_state"
+    assert platform_config.tooling.terraform == "terraform"
 
 
 def test_state_keys_are_partitioned_per_stack(platform_config: PlatformConfig):
@@ -46,6 +47,7 @@ def test_state_keys_are_partitioned_per_stack(platform_config: PlatformConfig):
         (lambda c: c["backend"].update(state_bucket="Bad_Bucket"), "backend.state_bucket", "lowercase"),
         (lambda c: c["evidence"].update(bucket="a..b"), "evidence.bucket", "'..'"),
         (lambda c: c.update(colour="blue"), "colour", "unknown field"),
+        (lambda c: c["tooling"].update(terraform="terraform; rm -rf /"), "tooling.terraform", "pattern"),
         (lambda c: c["demo"].update(turbo=True), "demo.turbo", "unknown field"),
         (lambda c: c.update(region="Europe"), "region", "pattern"),
         (lambda c: c["demo"].update(confluent_source="manual"), "demo", "manual_parameters"),

@@ -1,0 +1,315 @@
+"""Evidence publication to the evidence bucket, and the verdict read back from it (moto over HTTP)."""
+
+from __future__ import annotations
+
+import json
+import socket
+from pathlib import Path
+
+import pytest
+
+from evidence import publish as publish_module
+from evidence import s3_objects
+from evidence.publish import AlreadyPublished, publish_run
+from evidence.remote_layout import sha256_hex
+from evidence.store import write_snapshot
+from guards.findings import passed
+from guards.policy import load_policy
+from stacks.config import load_config
+
+from tests.conftest import CONFIG_FILE, CORPUS, REPO_ROOT, in_process
+from tests.evidence.conftest import T0, make_snapshot
+
+POLICY_FILE = REPO_ROOT / "policy.toml"
+CONFIG = load_config(CONFIG_FILE)
+BUCKET = CONFIG.evidence.bucket
+RUN = "20261123T030000Z-abcdef"
+ENV = "dev_min"
+SYNTH_KEY = f"evidence/{ENV}/synth/{RUN}/synth_snapshot.json"
+PLAN_KEY = f"evidence/{ENV}/plan/{RUN}/plan_snapshot.json"
+INDEX_KEY = f"evidence/{ENV}/runs/{RUN}/index.json"
+RUN_URL = f"s3://{BUCKET}/evidence/{ENV}/runs/{RUN}/"
+CLEAN = [passed("forbidden-nat-gateway", "*", None, "checked")]
+
+
+@pytest.fixture
+def s3(aws):
+    client = aws.client("s3")
+    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": CONFIG.region})
+    return client
+
+
+@pytest.fixture
+def run_dir(tmp_path) -> Path:
+    """Two lanes of one run, taken under the current policy, written as the lanes write them."""
+    root = tmp_path / "runs"
+    digest = load_policy(POLICY_FILE).digest
+    for lane in ("synth", "plan"):
+        write_snapshot(root, make_snapshot(CLEAN, lane=lane, run_id=RUN, policy_digest=digest))
+    return root
+
+
+def objects(s3) -> dict[str, bytes]:
+    listed = s3.list_objects_v2(Bucket=BUCKET).get("Contents") or []
+    return {item["Key"]: s3.get_object(Bucket=BUCKET, Key=item["Key"])["Body"].read() for item in listed}
+
+
+def publish(run_dir: Path, *extra: str) -> tuple[int, str, str]:
+    return in_process("evidence", "publish", str(run_dir), "--config", str(CONFIG_FILE), *extra)
+
+
+def verdict(target: str, *extra: str) -> tuple[int, str, str]:
+    return in_process("verdict", target, "--policy", str(POLICY_FILE), "--config", str(CONFIG_FILE), *extra)
+
+
+def local_file(run_dir: Path, lane: str) -> bytes:
+    return (run_dir / ENV / lane / RUN / f"{lane}_snapshot.json").read_bytes()
+
+
+def closed_endpoint() -> str:
+    with socket.socket() as probe:  # a port nothing listens on
+        probe.bind(("127.0.0.1", 0))
+        return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_publish_uploads_each_snapshot_and_an_index_listing_them(s3, run_dir):
+    code, stdout, stderr = publish(run_dir)
+    assert (code, stderr) == (0, "")
+    stored = objects(s3)
+    assert set(stored) == {SYNTH_KEY, PLAN_KEY, INDEX_KEY}
+    assert stored[SYNTH_KEY] == local_file(run_dir, "synth") and stored[PLAN_KEY] == local_file(run_dir, "plan")
+    index = {
+        "environment": ENV,
+        "objects": [
+            {"key": PLAN_KEY, "sha256": sha256_hex(stored[PLAN_KEY]), "size": len(stored[PLAN_KEY])},
+            {"key": SYNTH_KEY, "sha256": sha256_hex(stored[SYNTH_KEY]), "size": len(stored[SYNTH_KEY])},
+        ],
+        "run_id": RUN,
+        "schema_version": 1,
+    }
+    assert stored[INDEX_KEY] == (json.dumps(index, sort_keys=True, indent=2) + "\n").encode()
+    assert stdout.splitlines() == [
+        f"snapshot  {sha256_hex(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
+        f"snapshot  {sha256_hex(stored[SYNTH_KEY])}  s3://{BUCKET}/{SYNTH_KEY}",
+        f"index     {sha256_hex(stored[INDEX_KEY])}  s3://{BUCKET}/{INDEX_KEY}",
+    ]
+
+
+def test_publish_run_reads_env_lane_and_run_from_the_snapshots_not_the_path(aws, s3, tmp_path, run_dir):
+    moved = tmp_path / "elsewhere"
+    moved.mkdir()
+    (run_dir / ENV / "synth" / RUN).rename(moved / "a")
+    (run_dir / ENV / "plan" / RUN).rename(moved / "b")
+    published = publish_run(aws, bucket=BUCKET, run_dir=moved, region=CONFIG.region)
+    assert [o.key for o in published.objects] == [PLAN_KEY, SYNTH_KEY]
+    assert published.index.key == INDEX_KEY
+    assert set(objects(s3)) == {SYNTH_KEY, PLAN_KEY, INDEX_KEY}
+
+
+def test_publishing_the_same_run_again_is_refused_and_changes_nothing(s3, run_dir):
+    assert publish(run_dir)[0] == 0
+    before = {o["Key"]: (o["ETag"], o["LastModified"]) for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    code, stdout, stderr = publish(run_dir)
+    assert code == 2 and stdout == ""
+    assert len(stderr.strip().splitlines()) == 1
+    assert stderr.startswith(f"error: run {RUN} is already published, nothing uploaded; already there: ")
+    assert all(f"s3://{BUCKET}/{key}" in stderr for key in (INDEX_KEY, SYNTH_KEY, PLAN_KEY))
+    after = {o["Key"]: (o["ETag"], o["LastModified"]) for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
+    assert after == before
+
+
+def test_one_taken_key_refuses_the_whole_run_before_any_upload(s3, run_dir):
+    s3.put_object(Bucket=BUCKET, Key=PLAN_KEY, Body=b"someone else's")
+    code, _, stderr = publish(run_dir)
+    assert code == 2
+    assert stderr.strip().endswith(f"already there: s3://{BUCKET}/{PLAN_KEY}")
+    assert objects(s3) == {PLAN_KEY: b"someone else's"}
+
+
+def test_moto_and_s3_refuse_a_conditional_overwrite(s3):
+    s3_objects.put_new(s3, BUCKET, "evidence/x", b"first")
+    with pytest.raises(s3_objects.ObjectExists):
+        s3_objects.put_new(s3, BUCKET, "evidence/x", b"second")
+    assert objects(s3) == {"evidence/x": b"first"}
+
+
+def test_a_race_past_the_check_is_refused_by_the_conditional_write(aws, s3, run_dir, monkeypatch):
+    """Another publisher takes a key between our check and our write: S3 refuses ours."""
+    s3.put_object(Bucket=BUCKET, Key=SYNTH_KEY, Body=b"the other publisher's")
+    monkeypatch.setattr(publish_module.s3_objects, "exists", lambda *args: False)
+    with pytest.raises(AlreadyPublished) as refused:
+        publish_run(aws, bucket=BUCKET, run_dir=run_dir, region=CONFIG.region)
+    message = str(refused.value)
+    assert f"s3://{BUCKET}/{SYNTH_KEY} already exists (written concurrently), nothing more uploaded" in message
+    assert f"uploaded before this, run left without index (incomplete): s3://{BUCKET}/{PLAN_KEY}" in message
+    assert set(objects(s3)) == {PLAN_KEY, SYNTH_KEY}  # no index: the run reads as incomplete
+    assert objects(s3)[SYNTH_KEY] == b"the other publisher's"
+
+
+def test_a_read_back_that_differs_stops_before_the_index(aws, s3, run_dir, monkeypatch):
+    real_put = s3_objects.put_new
+
+    def put_then_corrupt(client, bucket, key, body):
+        real_put(client, bucket, key, body)
+        if key == SYNTH_KEY:
+            s3.put_object(Bucket=bucket, Key=key, Body=body + b" ")  # corrupted on the way
+
+    monkeypatch.setattr(publish_module.s3_objects, "put_new", put_then_corrupt)
+    code, _, stderr = publish(run_dir)
+    assert code == 3 and len(stderr.strip().splitlines()) == 1
+    assert stderr.startswith(f"error: read-back of s3://{BUCKET}/{SYNTH_KEY}: sha256 ")
+    assert "index not written" in stderr
+    assert INDEX_KEY not in objects(s3)
+
+
+def test_a_snapshot_that_does_not_read_refuses_the_run_before_any_upload(s3, run_dir):
+    broken = run_dir / ENV / "live" / RUN / "live_snapshot.json"
+    broken.parent.mkdir(parents=True)
+    broken.write_text('{"lane": "live"}')
+    code, _, stderr = publish(run_dir)
+    assert code == 2
+    assert stderr.startswith(f"error: {broken}: not a readable snapshot") and len(stderr.strip().splitlines()) == 1
+    assert objects(s3) == {}
+
+
+def test_snapshots_of_several_runs_need_a_run_id(s3, run_dir):
+    write_snapshot(run_dir, make_snapshot(CLEAN, run_id="20261124T000000Z-000000"))
+    code, _, stderr = publish(run_dir)
+    assert code == 2 and "more than one run" in stderr and "--run-id" in stderr
+    assert objects(s3) == {}
+    code, stdout, _ = publish(run_dir, "--run-id", RUN)
+    assert code == 0
+    assert set(objects(s3)) == {SYNTH_KEY, PLAN_KEY, INDEX_KEY}
+
+
+def test_a_missing_bucket_is_configuration(aws, run_dir):
+    code, _, stderr = publish(run_dir, "--bucket", "no-such-evidence-bucket")
+    assert code == 2 and len(stderr.strip().splitlines()) == 1
+    assert "failed with NoSuchBucket" in stderr and "no-such-evidence-bucket" in stderr
+
+
+def test_a_clean_published_run_passes_and_equals_the_local_verdict(s3, run_dir):
+    assert publish(run_dir)[0] == 0
+    local = in_process("verdict", str(run_dir), "--policy", str(POLICY_FILE), "--json")
+    for target in (RUN_URL, f"s3://{BUCKET}/evidence/{ENV}/"):
+        code, stdout, stderr = verdict(target, "--json")
+        assert (code, stdout, stderr) == local
+        assert code == 0 and json.loads(stdout)["passed"] is True
+    code, stdout, _ = verdict(RUN_URL)
+    assert code == 0 and stdout.splitlines()[-1] == "VERDICT: PASS"
+
+
+def test_a_tampered_object_blocks_the_verdict_with_a_sha256_mismatch(s3, run_dir):
+    assert publish(run_dir)[0] == 0
+    tampered = json.loads(s3.get_object(Bucket=BUCKET, Key=PLAN_KEY)["Body"].read())
+    tampered["tool_version"] = "9.9.9"  # still a valid, passing snapshot: only the digest tells
+    s3.put_object(Bucket=BUCKET, Key=PLAN_KEY, Body=json.dumps(tampered).encode())
+    code, stdout, _ = verdict(RUN_URL)
+    assert code == 1
+    [problem] = [line for line in stdout.splitlines() if line.startswith("problem: ")]
+    assert problem.startswith(f"problem: s3://{BUCKET}/{PLAN_KEY}: sha256 mismatch: the index records ")
+    assert stdout.splitlines()[-1] == "VERDICT: BLOCKED"
+
+
+def test_a_run_without_its_index_is_an_incomplete_run_and_blocks(s3, run_dir):
+    assert publish(run_dir)[0] == 0
+    s3.delete_object(Bucket=BUCKET, Key=INDEX_KEY)
+    for target in (RUN_URL, f"s3://{BUCKET}/evidence/{ENV}/"):
+        code, stdout, _ = verdict(target)
+        assert code == 1, target
+        assert f"problem: incomplete run {RUN}: no index at s3://{BUCKET}/{INDEX_KEY}" in stdout
+        assert stdout.splitlines()[-1] == "VERDICT: BLOCKED"
+
+
+def test_an_object_listed_in_the_index_but_gone_blocks(s3, run_dir):
+    assert publish(run_dir)[0] == 0
+    s3.delete_object(Bucket=BUCKET, Key=SYNTH_KEY)
+    code, stdout, _ = verdict(RUN_URL)
+    assert code == 1
+    assert f"problem: s3://{BUCKET}/{SYNTH_KEY}: listed in the run's index but missing" in stdout
+
+
+@pytest.mark.parametrize("url", ["s3://bucket/other/dev_min/", "s3://bucket/evidence/dev_min/runs/", "s3://bucket"])
+def test_a_malformed_s3_prefix_is_bad_input(url):
+    code, _, stderr = verdict(url)
+    assert code == 2 and stderr.startswith(f"error: {url}: expected s3://BUCKET/evidence/ENV/")
+
+
+def test_no_credentials_is_a_tooling_failure_in_one_line(aws, run_dir, monkeypatch):
+    for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.delenv(variable)
+    monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+    for code, stdout, stderr in (publish(run_dir), verdict(RUN_URL)):
+        assert (code, stdout) == (3, "")
+        assert stderr.startswith("error: AWS unreachable or no credentials: s3:") and "NoCredentialsError" in stderr
+        assert len(stderr.strip().splitlines()) == 1
+
+
+def test_an_unreachable_endpoint_is_a_tooling_failure_in_one_line(aws, run_dir, monkeypatch):
+    monkeypatch.setenv("AWS_ENDPOINT_URL", closed_endpoint())
+    for code, stdout, stderr in (publish(run_dir), verdict(RUN_URL)):
+        assert (code, stdout) == (3, "")
+        assert stderr.startswith("error: AWS unreachable or no credentials: s3:HeadObject failed with EndpointConnectionError") or stderr.startswith(
+            "error: AWS unreachable or no credentials: s3:GetObject failed with EndpointConnectionError"
+        )
+        assert len(stderr.strip().splitlines()) == 1
+
+
+# Lanes publishing on their own: `check plan` on a plan with NAT gateways (exit 1).
+PLAN = CORPUS / "cyse7125-infra-aws__infra_tfplan.json"
+
+
+def check_plan(tmp_path: Path) -> tuple[int, str, str]:
+    return in_process("check", "plan", str(PLAN), "--policy", str(POLICY_FILE), "--evidence-dir", str(tmp_path / "runs"), "--run-id", RUN)
+
+
+def test_a_lane_publishes_its_snapshot_when_switched_on(s3, tmp_path, monkeypatch):
+    monkeypatch.setenv("STACKGUARD_CONFIG", str(CONFIG_FILE))
+    monkeypatch.setenv("STACKGUARD_PUBLISH_EVIDENCE", "1")
+    code, _, stderr = check_plan(tmp_path)
+    assert code == 1  # the lane's own verdict
+    stored = objects(s3)
+    assert set(stored) == {PLAN_KEY, INDEX_KEY}
+    assert stored[PLAN_KEY] == (tmp_path / "runs" / ENV / "plan" / RUN / "plan_snapshot.json").read_bytes()
+    assert stderr.splitlines()[1:] == [
+        f"published snapshot  {sha256_hex(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
+        f"published index     {sha256_hex(stored[INDEX_KEY])}  s3://{BUCKET}/{INDEX_KEY}",
+    ]
+
+
+def test_a_lane_stays_offline_unless_switched_on(s3, tmp_path, monkeypatch):
+    monkeypatch.setenv("STACKGUARD_CONFIG", str(CONFIG_FILE))
+    monkeypatch.delenv("STACKGUARD_PUBLISH_EVIDENCE", raising=False)
+    code, _, stderr = check_plan(tmp_path)
+    assert code == 1 and stderr.startswith("snapshot: ") and len(stderr.splitlines()) == 1
+    assert objects(s3) == {}
+
+
+@pytest.mark.parametrize(
+    "switch, endpoint, warning",
+    [
+        ("1", "closed", "warning: evidence not published: AWS unreachable or no credentials: s3:HeadObject failed with EndpointConnectionError"),
+        ("yes", "moto", "warning: evidence not published: STACKGUARD_PUBLISH_EVIDENCE must be 1 (or unset), not 'yes'"),
+    ],
+)
+def test_a_lane_that_cannot_publish_warns_and_keeps_its_exit_code(s3, tmp_path, monkeypatch, switch, endpoint, warning):
+    monkeypatch.setenv("STACKGUARD_CONFIG", str(CONFIG_FILE))
+    monkeypatch.setenv("STACKGUARD_PUBLISH_EVIDENCE", switch)
+    if endpoint == "closed":
+        monkeypatch.setenv("AWS_ENDPOINT_URL", closed_endpoint())
+    code, _, stderr = check_plan(tmp_path)
+    assert code == 1
+    [snapshot_line, warning_line] = stderr.splitlines()
+    assert snapshot_line.startswith("snapshot: ") and warning_line.startswith(warning)
+
+
+def test_a_second_lane_of_a_published_run_is_not_published_and_says_why(s3, run_dir, tmp_path, monkeypatch):
+    """A run is published once (its index commits it); a later lane of the same run warns."""
+    (run_dir / ENV / "plan").rename(tmp_path / "plan-later")  # publish synth alone first
+    assert publish(run_dir)[0] == 0
+    monkeypatch.setenv("STACKGUARD_CONFIG", str(CONFIG_FILE))
+    monkeypatch.setenv("STACKGUARD_PUBLISH_EVIDENCE", "1")
+    code, _, stderr = check_plan(tmp_path)
+    assert code == 1
+    assert stderr.splitlines()[1].startswith(f"warning: evidence not published: run {RUN} is already published, nothing uploaded")
+    assert PLAN_KEY not in objects(s3)

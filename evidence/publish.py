@@ -1,9 +1,10 @@
 """Publish one run's snapshots to the evidence bucket, once, and prove they arrived intact.
 
-Order is the guarantee: every snapshot is uploaded and read back first, the index last.
-The index is the commit marker, so a publication that stops half-way leaves a run that
-reads as incomplete, never one that passes. Nothing is ever overwritten: keys already
-taken refuse the run before any upload, and every write is conditional
+Each lane of the run is committed by its own index (lanes of one CI run share the run id
+and publish on their own). Order is the guarantee: every snapshot is uploaded and read
+back first, the indexes last, so a publication that stops half-way leaves lanes that read
+as incomplete, never ones that pass. Nothing is ever overwritten: keys already taken
+refuse the whole publication before any upload, and every write is conditional
 (`If-None-Match: *`), so S3 itself refuses an overwrite that races the check.
 """
 
@@ -16,7 +17,15 @@ from typing import Any
 import boto3
 
 from evidence import s3_objects
-from evidence.remote_layout import IndexEntry, RunIndex, index_key, sha256_hex, snapshot_key
+from evidence.remote_layout import (
+    INDEX_NAME,
+    IndexEntry,
+    LaneRun,
+    RunIndex,
+    index_key,
+    sha256_hex,
+    snapshot_key,
+)
 from evidence.store import EvidenceError, find_snapshots, parse_snapshot
 from guards.live.clients import ClientFactory, client_factory
 from stackguard.exit_codes import ExitCode, StackguardError
@@ -36,11 +45,19 @@ class StagedObject:
 
 
 @dataclass(frozen=True)
+class StagedLane:
+    """One lane's run: its snapshot, and the index beside it that commits it."""
+
+    lane: str
+    snapshot: StagedObject
+    index: StagedObject
+
+
+@dataclass(frozen=True)
 class StagedRun:
     environment: str
     run_id: str
-    snapshots: tuple[StagedObject, ...]
-    index: StagedObject
+    lanes: tuple[StagedLane, ...]  # sorted by lane
 
 
 @dataclass(frozen=True)
@@ -49,16 +66,16 @@ class PublishedRun:
     environment: str
     run_id: str
     objects: tuple[IndexEntry, ...]
-    index: IndexEntry
+    indexes: tuple[IndexEntry, ...]
 
     def report_lines(self) -> list[str]:
-        """`sha256sum`-like lines: what was published, index last."""
+        """`sha256sum`-like lines: what was published, in the order written (indexes last)."""
         lines = [f"snapshot  {o.sha256}  {s3_objects.url(self.bucket, o.key)}" for o in self.objects]
-        return [*lines, f"index     {self.index.sha256}  {s3_objects.url(self.bucket, self.index.key)}"]
+        return [*lines, *(f"index     {i.sha256}  {s3_objects.url(self.bucket, i.key)}" for i in self.indexes)]
 
 
 class AlreadyPublished(StackguardError):
-    """The run, or part of it, is in the bucket already; a published run is never overwritten."""
+    """A lane's run, or part of it, is in the bucket already; it is never overwritten."""
 
     code = ExitCode.BAD_INPUT
 
@@ -70,15 +87,14 @@ class ReadBackMismatch(StackguardError):
 
 
 def stage_run(run_dir: Path, *, run_id: str | None = None) -> StagedRun:
-    """Read and validate every snapshot below `run_dir` (one run) and build its index.
+    """Read and validate every snapshot below `run_dir` (one run) and build each lane's index.
 
     Environment, lane and run id come from each snapshot's content, never from its path.
     Any snapshot that does not read refuses the whole run before anything is uploaded.
     """
     if not run_dir.is_dir():
         raise EvidenceError(f"{run_dir}: no such directory")
-    staged: dict[str, StagedObject] = {}
-    runs: set[tuple[str, str]] = set()
+    staged: dict[LaneRun, StagedObject] = {}
     for path in find_snapshots(run_dir):
         try:
             body = path.read_bytes()
@@ -87,26 +103,29 @@ def stage_run(run_dir: Path, *, run_id: str | None = None) -> StagedRun:
         snapshot = parse_snapshot(body, source=str(path))
         if run_id is not None and snapshot.run_id != run_id:
             continue
+        lane_run = LaneRun(snapshot.environment, snapshot.lane, snapshot.run_id)
+        if lane_run in staged:
+            raise EvidenceError(f"{path}: same environment, lane and run as {staged[lane_run].source}")
         key = snapshot_key(snapshot.environment, snapshot.lane, snapshot.run_id)
-        if key in staged:
-            raise EvidenceError(f"{path}: same environment, lane and run as {staged[key].source}")
-        staged[key] = StagedObject(key=key, body=body, source=path)
-        runs.add((snapshot.environment, snapshot.run_id))
+        staged[lane_run] = StagedObject(key=key, body=body, source=path)
     if not staged:
         which = f" of run {run_id}" if run_id else ""
         raise EvidenceError(f"{run_dir}: no snapshots{which} to publish")
+    runs = {(lane_run.environment, lane_run.run_id) for lane_run in staged}
     if len(runs) > 1:
         named = ", ".join(f"{env}/{run}" for env, run in sorted(runs))
         raise EvidenceError(f"{run_dir}: snapshots of more than one run ({named}); choose one with --run-id")
     ((environment, the_run_id),) = runs
-    snapshots = tuple(staged[key] for key in sorted(staged))
-    index = RunIndex(environment=environment, run_id=the_run_id, objects=[s.entry for s in snapshots])
-    return StagedRun(
-        environment=environment,
-        run_id=the_run_id,
-        snapshots=snapshots,
-        index=StagedObject(key=index_key(environment, the_run_id), body=index.to_json().encode("utf-8")),
-    )
+    lanes = tuple(_stage_lane(lane_run, staged[lane_run]) for lane_run in sorted(staged))
+    return StagedRun(environment=environment, run_id=the_run_id, lanes=lanes)
+
+
+def _stage_lane(lane_run: LaneRun, snapshot: StagedObject) -> StagedLane:
+    """The lane's snapshot and the index that will commit it."""
+    env, lane, run = lane_run.environment, lane_run.lane, lane_run.run_id
+    index = RunIndex(environment=env, lane=lane, run_id=run, objects=[snapshot.entry])
+    staged_index = StagedObject(key=index_key(env, lane, run), body=index.to_json().encode("utf-8"))
+    return StagedLane(lane=lane, snapshot=snapshot, index=staged_index)
 
 
 def as_client_factory(session_or_factory: boto3.Session | ClientFactory) -> ClientFactory:
@@ -116,12 +135,19 @@ def as_client_factory(session_or_factory: boto3.Session | ClientFactory) -> Clie
 
 
 def refuse_existing(s3: Any, bucket: str, run: StagedRun) -> None:
-    """Name every key of the run that is already taken, before anything is uploaded."""
-    keys = [staged.key for staged in (run.index, *run.snapshots)]
-    taken = [s3_objects.url(bucket, key) for key in keys if s3_objects.exists(s3, bucket, key)]
+    """Name every key of every lane that is already taken, before anything is uploaded."""
+    taken = [
+        (lane.lane, s3_objects.url(bucket, staged.key))
+        for lane in run.lanes
+        for staged in (lane.index, lane.snapshot)
+        if s3_objects.exists(s3, bucket, staged.key)
+    ]
     if taken:
+        lanes = sorted({lane for lane, _ in taken})
+        named = f"lane{'s' if len(lanes) > 1 else ''} {', '.join(lanes)}"
+        there = ", ".join(url for _, url in taken)
         raise AlreadyPublished(
-            f"run {run.run_id} is already published, nothing uploaded; already there: {', '.join(taken)}"
+            f"run {run.run_id} of {named} is already published, nothing uploaded; already there: {there}"
         )
 
 
@@ -138,14 +164,22 @@ def upload(s3: Any, bucket: str, run: StagedRun, staged: StagedObject, done: lis
 
 
 def _so_far(done: list[str]) -> str:
-    if not done:
-        return ""
-    return f"; uploaded before this, run left without index (incomplete): {', '.join(done)}"
+    """What this publication wrote before it stopped: a lane's folder without its index
+    reads as incomplete, one with its index is published."""
+    committed = {url.rsplit("/", 1)[0] for url in done if url.endswith(f"/{INDEX_NAME}")}
+    incomplete = [url for url in done if url.rsplit("/", 1)[0] not in committed]
+    published = [url for url in done if url.rsplit("/", 1)[0] in committed]
+    text = ""
+    if incomplete:
+        text += f"; uploaded before this, left without index (incomplete): {', '.join(incomplete)}"
+    if published:
+        text += f"; published before this: {', '.join(published)}"
+    return text
 
 
 def verify(s3: Any, bucket: str, staged: StagedObject, *, note: str = "") -> None:
     """Read the object back: what the bucket holds must be exactly what was uploaded.
-    Snapshots are verified before the index is written, so a bad one is never committed."""
+    Snapshots are verified before any index is written, so a bad one is never committed."""
     held = s3_objects.get(s3, bucket, staged.key)
     expected = sha256_hex(staged.body)
     where = s3_objects.url(bucket, staged.key)
@@ -163,21 +197,22 @@ def publish_run(
     region: str,
     run_id: str | None = None,
 ) -> PublishedRun:
-    """Upload the run's snapshots, verify them, then commit the run with its index."""
+    """Upload every lane's snapshot and verify them all, then commit each lane with its index."""
     run = stage_run(run_dir, run_id=run_id)
     s3 = as_client_factory(session_or_client_factory)("s3", region)
     refuse_existing(s3, bucket, run)
     done: list[str] = []
-    for staged in run.snapshots:
-        upload(s3, bucket, run, staged, done)
-    for staged in run.snapshots:
-        verify(s3, bucket, staged, note=" (index not written: the run stays incomplete)")
-    upload(s3, bucket, run, run.index, done)
-    verify(s3, bucket, run.index)
+    for lane in run.lanes:
+        upload(s3, bucket, run, lane.snapshot, done)
+    for lane in run.lanes:
+        verify(s3, bucket, lane.snapshot, note=" (no index written: every lane of the run stays incomplete)")
+    for lane in run.lanes:
+        upload(s3, bucket, run, lane.index, done)
+        verify(s3, bucket, lane.index)
     return PublishedRun(
         bucket=bucket,
         environment=run.environment,
         run_id=run.run_id,
-        objects=tuple(s.entry for s in run.snapshots),
-        index=run.index.entry,
+        objects=tuple(lane.snapshot.entry for lane in run.lanes),
+        indexes=tuple(lane.index.entry for lane in run.lanes),
     )

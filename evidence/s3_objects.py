@@ -66,8 +66,8 @@ def exists(s3: Any, bucket: str, key: str) -> bool:
 
 def put_new(s3: Any, bucket: str, key: str, body: bytes) -> None:
     """Create the object only if the key is free (`If-None-Match: *`): S3 itself refuses an
-    overwrite, so two publishers racing on one run cannot both win. S3 also checks the body
-    against the sha256 sent with it."""
+    overwrite, so two publishers racing on one lane's run cannot both win. S3 also checks
+    the body against the sha256 sent with it."""
     try:
         s3.put_object(
             Bucket=bucket,

@@ -341,7 +341,7 @@ def _local_snapshots(run_dir: Path, run_id: Optional[str]) -> tuple[list, list[s
 
 
 def _published_snapshots(url: str, run_id: Optional[str], config_file: Optional[Path]) -> tuple[list, list[str]]:
-    """Snapshots of published runs, each object checked against its run's index."""
+    """Snapshots of published lanes, each object checked against its lane's index."""
     import boto3
 
     from evidence.fetch import fetch_snapshots
@@ -361,7 +361,8 @@ def verdict(
         str,
         typer.Argument(
             help="A run directory, any directory above snapshots (e.g. runs/dev_min), or a published "
-            "prefix: s3://BUCKET/evidence/ENV/runs/RUN_ID/ or s3://BUCKET/evidence/ENV/.",
+            "prefix: s3://BUCKET/evidence/ENV/ (every lane's run, --run-id to pick one run) or "
+            "s3://BUCKET/evidence/ENV/LANE/RUN_ID/ (one lane's run).",
             metavar="DIR|S3_PREFIX",
         ),
     ],
@@ -374,9 +375,9 @@ def verdict(
 ) -> None:
     """Roll snapshots up: pass only if every required lane passed under the current policy.
 
-    A published run is read through its index, and every object must match the sha256 the
-    index records; a run without its index is incomplete and blocks. (--config gives the
-    region for an s3:// prefix.)
+    A published lane's run is read through its index, and every object must match the sha256
+    the index records; a lane's run without its index is incomplete and blocks. (--config
+    gives the region for an s3:// prefix.)
     """
     from evidence.remote_layout import is_s3_url
     from evidence.verdict import decide
@@ -425,11 +426,12 @@ def evidence_publish(
         Optional[str], typer.Option("--run-id", help="Only snapshots of this run, when DIR holds several runs.")
     ] = None,
 ) -> None:
-    """Upload one run's snapshots to evidence/<env>/<lane>/<run_id>/, then its index
-    evidence/<env>/runs/<run_id>/index.json (sha256 and size of each object).
+    """Upload one run's snapshots to evidence/<env>/<lane>/<run_id>/, then each lane's index
+    beside its snapshot, evidence/<env>/<lane>/<run_id>/index.json (sha256 and size).
 
-    A published run is never overwritten: taken keys refuse the run before any upload and
-    every write is conditional. Each object is read back and its sha256 compared.
+    A published lane's run is never overwritten: a taken key in any lane refuses the whole
+    run before any upload, and every write is conditional. Each object is read back and its
+    sha256 compared.
     """
     import boto3
     from pydantic import ValidationError

@@ -27,7 +27,8 @@ def publishing_requested(environ: Mapping[str, str]) -> bool:
 def publish_if_configured(
     run_dir: Path, *, config_file: Path | None = None, environ: Mapping[str, str] | None = None
 ) -> list[str]:
-    """Publish a lane's run directory to the configured evidence bucket.
+    """Publish a lane's run directory to the configured evidence bucket, under that lane's
+    own index, so every lane of a run that shares its run id gets in.
 
     Returns the lines for stderr: what was published, one warning, or nothing when
     publication is not switched on.

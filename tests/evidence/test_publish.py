@@ -27,8 +27,13 @@ RUN = "20261123T030000Z-abcdef"
 ENV = "dev_min"
 SYNTH_KEY = f"evidence/{ENV}/synth/{RUN}/synth_snapshot.json"
 PLAN_KEY = f"evidence/{ENV}/plan/{RUN}/plan_snapshot.json"
-INDEX_KEY = f"evidence/{ENV}/runs/{RUN}/index.json"
-RUN_URL = f"s3://{BUCKET}/evidence/{ENV}/runs/{RUN}/"
+SYNTH_INDEX = f"evidence/{ENV}/synth/{RUN}/index.json"
+PLAN_INDEX = f"evidence/{ENV}/plan/{RUN}/index.json"
+INDEXES = (PLAN_INDEX, SYNTH_INDEX)
+ALL_KEYS = {SYNTH_KEY, PLAN_KEY, *INDEXES}
+PLAN_URL = f"s3://{BUCKET}/evidence/{ENV}/plan/{RUN}/"
+SYNTH_URL = f"s3://{BUCKET}/evidence/{ENV}/synth/{RUN}/"
+ENV_URL = f"s3://{BUCKET}/evidence/{ENV}/"
 CLEAN = [passed("forbidden-nat-gateway", "*", None, "checked")]
 
 
@@ -72,26 +77,26 @@ def closed_endpoint() -> str:
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
 
 
-def test_publish_uploads_each_snapshot_and_an_index_listing_them(s3, run_dir):
+def test_publish_uploads_each_snapshot_and_beside_it_an_index_listing_it(s3, run_dir):
     code, stdout, stderr = publish(run_dir)
     assert (code, stderr) == (0, "")
     stored = objects(s3)
-    assert set(stored) == {SYNTH_KEY, PLAN_KEY, INDEX_KEY}
+    assert set(stored) == ALL_KEYS
     assert stored[SYNTH_KEY] == local_file(run_dir, "synth") and stored[PLAN_KEY] == local_file(run_dir, "plan")
-    index = {
-        "environment": ENV,
-        "objects": [
-            {"key": PLAN_KEY, "sha256": sha256_hex(stored[PLAN_KEY]), "size": len(stored[PLAN_KEY])},
-            {"key": SYNTH_KEY, "sha256": sha256_hex(stored[SYNTH_KEY]), "size": len(stored[SYNTH_KEY])},
-        ],
-        "run_id": RUN,
-        "schema_version": 1,
-    }
-    assert stored[INDEX_KEY] == (json.dumps(index, sort_keys=True, indent=2) + "\n").encode()
+    for lane, key, index_key in (("plan", PLAN_KEY, PLAN_INDEX), ("synth", SYNTH_KEY, SYNTH_INDEX)):
+        index = {
+            "environment": ENV,
+            "lane": lane,
+            "objects": [{"key": key, "sha256": sha256_hex(stored[key]), "size": len(stored[key])}],
+            "run_id": RUN,
+            "schema_version": 2,
+        }
+        assert stored[index_key] == (json.dumps(index, sort_keys=True, indent=2) + "\n").encode()
     assert stdout.splitlines() == [
         f"snapshot  {sha256_hex(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
         f"snapshot  {sha256_hex(stored[SYNTH_KEY])}  s3://{BUCKET}/{SYNTH_KEY}",
-        f"index     {sha256_hex(stored[INDEX_KEY])}  s3://{BUCKET}/{INDEX_KEY}",
+        f"index     {sha256_hex(stored[PLAN_INDEX])}  s3://{BUCKET}/{PLAN_INDEX}",
+        f"index     {sha256_hex(stored[SYNTH_INDEX])}  s3://{BUCKET}/{SYNTH_INDEX}",
     ]
 
 
@@ -102,8 +107,8 @@ def test_publish_run_reads_env_lane_and_run_from_the_snapshots_not_the_path(aws,
     (run_dir / ENV / "plan" / RUN).rename(moved / "b")
     published = publish_run(aws, bucket=BUCKET, run_dir=moved, region=CONFIG.region)
     assert [o.key for o in published.objects] == [PLAN_KEY, SYNTH_KEY]
-    assert published.index.key == INDEX_KEY
-    assert set(objects(s3)) == {SYNTH_KEY, PLAN_KEY, INDEX_KEY}
+    assert [i.key for i in published.indexes] == [PLAN_INDEX, SYNTH_INDEX]
+    assert set(objects(s3)) == ALL_KEYS
 
 
 def test_publishing_the_same_run_again_is_refused_and_changes_nothing(s3, run_dir):
@@ -112,8 +117,8 @@ def test_publishing_the_same_run_again_is_refused_and_changes_nothing(s3, run_di
     code, stdout, stderr = publish(run_dir)
     assert code == 2 and stdout == ""
     assert len(stderr.strip().splitlines()) == 1
-    assert stderr.startswith(f"error: run {RUN} is already published, nothing uploaded; already there: ")
-    assert all(f"s3://{BUCKET}/{key}" in stderr for key in (INDEX_KEY, SYNTH_KEY, PLAN_KEY))
+    assert stderr.startswith(f"error: run {RUN} of lanes plan, synth is already published, nothing uploaded; already there: ")
+    assert all(f"s3://{BUCKET}/{key}" in stderr for key in ALL_KEYS)
     after = {o["Key"]: (o["ETag"], o["LastModified"]) for o in s3.list_objects_v2(Bucket=BUCKET)["Contents"]}
     assert after == before
 
@@ -122,8 +127,9 @@ def test_one_taken_key_refuses_the_whole_run_before_any_upload(s3, run_dir):
     s3.put_object(Bucket=BUCKET, Key=PLAN_KEY, Body=b"someone else's")
     code, _, stderr = publish(run_dir)
     assert code == 2
+    assert stderr.startswith(f"error: run {RUN} of lane plan is already published, nothing uploaded")
     assert stderr.strip().endswith(f"already there: s3://{BUCKET}/{PLAN_KEY}")
-    assert objects(s3) == {PLAN_KEY: b"someone else's"}
+    assert objects(s3) == {PLAN_KEY: b"someone else's"}  # synth, whose lane is free, is not uploaded either
 
 
 def test_moto_and_s3_refuse_a_conditional_overwrite(s3):
@@ -141,9 +147,22 @@ def test_a_race_past_the_check_is_refused_by_the_conditional_write(aws, s3, run_
         publish_run(aws, bucket=BUCKET, run_dir=run_dir, region=CONFIG.region)
     message = str(refused.value)
     assert f"s3://{BUCKET}/{SYNTH_KEY} already exists (written concurrently), nothing more uploaded" in message
-    assert f"uploaded before this, run left without index (incomplete): s3://{BUCKET}/{PLAN_KEY}" in message
-    assert set(objects(s3)) == {PLAN_KEY, SYNTH_KEY}  # no index: the run reads as incomplete
+    assert f"uploaded before this, left without index (incomplete): s3://{BUCKET}/{PLAN_KEY}" in message
+    assert set(objects(s3)) == {PLAN_KEY, SYNTH_KEY}  # no index: both lanes read as incomplete
     assert objects(s3)[SYNTH_KEY] == b"the other publisher's"
+
+
+def test_a_race_on_one_lanes_index_leaves_the_lanes_before_it_published(aws, s3, run_dir, monkeypatch):
+    """Each lane is committed by its own index: losing synth's index race keeps plan's commit."""
+    s3.put_object(Bucket=BUCKET, Key=SYNTH_INDEX, Body=b"the other publisher's")
+    monkeypatch.setattr(publish_module.s3_objects, "exists", lambda *args: False)
+    with pytest.raises(AlreadyPublished) as refused:
+        publish_run(aws, bucket=BUCKET, run_dir=run_dir, region=CONFIG.region)
+    message = str(refused.value)
+    assert f"s3://{BUCKET}/{SYNTH_INDEX} already exists (written concurrently)" in message
+    assert f"left without index (incomplete): s3://{BUCKET}/{SYNTH_KEY};" in message
+    assert message.endswith(f"published before this: s3://{BUCKET}/{PLAN_KEY}, s3://{BUCKET}/{PLAN_INDEX}")
+    assert set(objects(s3)) == ALL_KEYS and objects(s3)[SYNTH_INDEX] == b"the other publisher's"
 
 
 def test_a_read_back_that_differs_stops_before_the_index(aws, s3, run_dir, monkeypatch):
@@ -158,8 +177,8 @@ def test_a_read_back_that_differs_stops_before_the_index(aws, s3, run_dir, monke
     code, _, stderr = publish(run_dir)
     assert code == 3 and len(stderr.strip().splitlines()) == 1
     assert stderr.startswith(f"error: read-back of s3://{BUCKET}/{SYNTH_KEY}: sha256 ")
-    assert "index not written" in stderr
-    assert INDEX_KEY not in objects(s3)
+    assert "no index written" in stderr
+    assert not set(INDEXES) & set(objects(s3))
 
 
 def test_a_snapshot_that_does_not_read_refuses_the_run_before_any_upload(s3, run_dir):
@@ -179,7 +198,7 @@ def test_snapshots_of_several_runs_need_a_run_id(s3, run_dir):
     assert objects(s3) == {}
     code, stdout, _ = publish(run_dir, "--run-id", RUN)
     assert code == 0
-    assert set(objects(s3)) == {SYNTH_KEY, PLAN_KEY, INDEX_KEY}
+    assert set(objects(s3)) == ALL_KEYS
 
 
 def test_a_missing_bucket_is_configuration(aws, run_dir):
@@ -191,12 +210,20 @@ def test_a_missing_bucket_is_configuration(aws, run_dir):
 def test_a_clean_published_run_passes_and_equals_the_local_verdict(s3, run_dir):
     assert publish(run_dir)[0] == 0
     local = in_process("verdict", str(run_dir), "--policy", str(POLICY_FILE), "--json")
-    for target in (RUN_URL, f"s3://{BUCKET}/evidence/{ENV}/"):
-        code, stdout, stderr = verdict(target, "--json")
+    for extra in ((), ("--run-id", RUN)):
+        code, stdout, stderr = verdict(ENV_URL, "--json", *extra)
         assert (code, stdout, stderr) == local
         assert code == 0 and json.loads(stdout)["passed"] is True
-    code, stdout, _ = verdict(RUN_URL)
+    code, stdout, _ = verdict(ENV_URL)
     assert code == 0 and stdout.splitlines()[-1] == "VERDICT: PASS"
+
+
+def test_a_lane_prefix_reads_that_lane_alone(s3, run_dir):
+    assert publish(run_dir)[0] == 0
+    code, stdout, _ = verdict(PLAN_URL, "--json")
+    assert [lane["lane"] for lane in json.loads(stdout)["lanes"] if lane["run_id"]] == ["plan"]
+    assert code == 1  # synth is required and not there
+    assert verdict(ENV_URL, "--run-id", "20261124T000000Z-000000")[0] == 1  # no lane of that run
 
 
 def test_a_tampered_object_blocks_the_verdict_with_a_sha256_mismatch(s3, run_dir):
@@ -204,32 +231,33 @@ def test_a_tampered_object_blocks_the_verdict_with_a_sha256_mismatch(s3, run_dir
     tampered = json.loads(s3.get_object(Bucket=BUCKET, Key=PLAN_KEY)["Body"].read())
     tampered["tool_version"] = "9.9.9"  # still a valid, passing snapshot: only the digest tells
     s3.put_object(Bucket=BUCKET, Key=PLAN_KEY, Body=json.dumps(tampered).encode())
-    code, stdout, _ = verdict(RUN_URL)
-    assert code == 1
-    [problem] = [line for line in stdout.splitlines() if line.startswith("problem: ")]
-    assert problem.startswith(f"problem: s3://{BUCKET}/{PLAN_KEY}: sha256 mismatch: the index records ")
-    assert stdout.splitlines()[-1] == "VERDICT: BLOCKED"
+    for target in (PLAN_URL, ENV_URL):
+        code, stdout, _ = verdict(target)
+        assert code == 1
+        [problem] = [line for line in stdout.splitlines() if line.startswith("problem: ")]
+        assert problem.startswith(f"problem: s3://{BUCKET}/{PLAN_KEY}: sha256 mismatch: the index records ")
+        assert stdout.splitlines()[-1] == "VERDICT: BLOCKED"
 
 
 def test_a_run_without_its_index_is_an_incomplete_run_and_blocks(s3, run_dir):
     assert publish(run_dir)[0] == 0
-    s3.delete_object(Bucket=BUCKET, Key=INDEX_KEY)
-    for target in (RUN_URL, f"s3://{BUCKET}/evidence/{ENV}/"):
+    s3.delete_object(Bucket=BUCKET, Key=SYNTH_INDEX)
+    for target in (SYNTH_URL, ENV_URL):
         code, stdout, _ = verdict(target)
         assert code == 1, target
-        assert f"problem: incomplete run {RUN}: no index at s3://{BUCKET}/{INDEX_KEY}" in stdout
+        assert f"problem: incomplete run {RUN}: no index at s3://{BUCKET}/{SYNTH_INDEX}" in stdout
         assert stdout.splitlines()[-1] == "VERDICT: BLOCKED"
 
 
 def test_an_object_listed_in_the_index_but_gone_blocks(s3, run_dir):
     assert publish(run_dir)[0] == 0
     s3.delete_object(Bucket=BUCKET, Key=SYNTH_KEY)
-    code, stdout, _ = verdict(RUN_URL)
+    code, stdout, _ = verdict(SYNTH_URL)
     assert code == 1
     assert f"problem: s3://{BUCKET}/{SYNTH_KEY}: listed in the run's index but missing" in stdout
 
 
-@pytest.mark.parametrize("url", ["s3://bucket/other/dev_min/", "s3://bucket/evidence/dev_min/runs/", "s3://bucket"])
+@pytest.mark.parametrize("url", ["s3://bucket/other/dev_min/", "s3://bucket/evidence/dev_min/plan/", "s3://bucket/evidence/dev_min/plan/r/x/", "s3://bucket"])
 def test_a_malformed_s3_prefix_is_bad_input(url):
     code, _, stderr = verdict(url)
     assert code == 2 and stderr.startswith(f"error: {url}: expected s3://BUCKET/evidence/ENV/")
@@ -239,7 +267,7 @@ def test_no_credentials_is_a_tooling_failure_in_one_line(aws, run_dir, monkeypat
     for variable in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
         monkeypatch.delenv(variable)
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
-    for code, stdout, stderr in (publish(run_dir), verdict(RUN_URL)):
+    for code, stdout, stderr in (publish(run_dir), verdict(PLAN_URL)):
         assert (code, stdout) == (3, "")
         assert stderr.startswith("error: AWS unreachable or no credentials: s3:") and "NoCredentialsError" in stderr
         assert len(stderr.strip().splitlines()) == 1
@@ -247,7 +275,7 @@ def test_no_credentials_is_a_tooling_failure_in_one_line(aws, run_dir, monkeypat
 
 def test_an_unreachable_endpoint_is_a_tooling_failure_in_one_line(aws, run_dir, monkeypatch):
     monkeypatch.setenv("AWS_ENDPOINT_URL", closed_endpoint())
-    for code, stdout, stderr in (publish(run_dir), verdict(RUN_URL)):
+    for code, stdout, stderr in (publish(run_dir), verdict(PLAN_URL)):
         assert (code, stdout) == (3, "")
         assert stderr.startswith("error: AWS unreachable or no credentials: s3:HeadObject failed with EndpointConnectionError") or stderr.startswith(
             "error: AWS unreachable or no credentials: s3:GetObject failed with EndpointConnectionError"
@@ -269,11 +297,11 @@ def test_a_lane_publishes_its_snapshot_when_switched_on(s3, tmp_path, monkeypatc
     code, _, stderr = check_plan(tmp_path)
     assert code == 1  # the lane's own verdict
     stored = objects(s3)
-    assert set(stored) == {PLAN_KEY, INDEX_KEY}
+    assert set(stored) == {PLAN_KEY, PLAN_INDEX}
     assert stored[PLAN_KEY] == (tmp_path / "runs" / ENV / "plan" / RUN / "plan_snapshot.json").read_bytes()
     assert stderr.splitlines()[1:] == [
         f"published snapshot  {sha256_hex(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
-        f"published index     {sha256_hex(stored[INDEX_KEY])}  s3://{BUCKET}/{INDEX_KEY}",
+        f"published index     {sha256_hex(stored[PLAN_INDEX])}  s3://{BUCKET}/{PLAN_INDEX}",
     ]
 
 
@@ -303,13 +331,29 @@ def test_a_lane_that_cannot_publish_warns_and_keeps_its_exit_code(s3, tmp_path, 
     assert snapshot_line.startswith("snapshot: ") and warning_line.startswith(warning)
 
 
-def test_a_second_lane_of_a_published_run_is_not_published_and_says_why(s3, run_dir, tmp_path, monkeypatch):
-    """A run is published once (its index commits it); a later lane of the same run warns."""
+def test_lanes_sharing_a_run_id_each_publish_under_their_own_index(s3, run_dir, tmp_path, monkeypatch):
+    """Lanes of one CI run share its run id: synth published first does not shut out plan."""
     (run_dir / ENV / "plan").rename(tmp_path / "plan-later")  # publish synth alone first
     assert publish(run_dir)[0] == 0
     monkeypatch.setenv("STACKGUARD_CONFIG", str(CONFIG_FILE))
     monkeypatch.setenv("STACKGUARD_PUBLISH_EVIDENCE", "1")
     code, _, stderr = check_plan(tmp_path)
     assert code == 1
-    assert stderr.splitlines()[1].startswith(f"warning: evidence not published: run {RUN} is already published, nothing uploaded")
-    assert PLAN_KEY not in objects(s3)
+    assert [line.split()[1] for line in stderr.splitlines()[1:]] == ["snapshot", "index"]
+    assert set(objects(s3)) == ALL_KEYS
+    code, stdout, _ = verdict(ENV_URL, "--run-id", RUN, "--json")
+    assert code == 1 and json.loads(stdout)["problems"] == []  # both lanes read back intact (plan blocks)
+    assert {lane["lane"] for lane in json.loads(stdout)["lanes"] if lane["run_id"] == RUN} == {"synth", "plan"}
+
+
+def test_a_lane_whose_run_is_already_published_is_not_published_again_and_says_why(s3, tmp_path, monkeypatch):
+    monkeypatch.setenv("STACKGUARD_CONFIG", str(CONFIG_FILE))
+    monkeypatch.setenv("STACKGUARD_PUBLISH_EVIDENCE", "1")
+    assert check_plan(tmp_path)[0] == 1
+    before = objects(s3)
+    code, _, stderr = check_plan(tmp_path / "again")  # the same lane and run id, written elsewhere
+    assert code == 1
+    assert stderr.splitlines()[1].startswith(
+        f"warning: evidence not published: run {RUN} of lane plan is already published, nothing uploaded"
+    )
+    assert objects(s3) == before

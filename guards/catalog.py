@@ -49,7 +49,8 @@ DESCRIPTIONS: dict[str, str] = {
     "destroy-out-of-scope": "A teardown target the policy does not allow, or a destroy plan that deletes what the target stack does not own.",
     "destroy-unexpected-action": "A destroy plan creates, updates or replaces something: a teardown only deletes, forgets or leaves be.",
     "destroy-order": "Coupled stacks torn down out of order: confluent while demo has resources, or demo after confluent's state is gone.",
-    "static-credentials": "A teardown with long-lived AWS keys (AKIA, or keys without a session token).",
+    "static-credentials": "A teardown or deploy with long-lived AWS keys (AKIA, or keys without a session token).",
     "preserve-missing": "A preserved resource (state bucket, lock table, evidence bucket, budget) no longer exists after a teardown.",
     "destroy-apply-failed": "terraform apply of the reviewed destroy plan failed, was stale, or its plan file changed; the snapshot says what was destroyed.",
+    "deploy-order": "A stack deployed out of order (core, confluent, demo): a stack it needs has an empty state.",
 }

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Mapping
 
 import guards.rules  # noqa: F401 - importing the package registers every rule family
-from guards import teardown, waivers
+from guards import deploy, teardown, waivers
 from guards.findings import Finding
 from guards.inventory import Inventory
 from guards.live.errors import COLLECTOR_CODES
@@ -17,9 +17,9 @@ from guards.waivers import AppliedWaiver, apply_waivers
 
 def all_codes() -> list[str]:
     """Every code a check can report: the rules', the collectors', the waiver mechanism's
-    and the teardown guards'."""
+    and the teardown and deploy guards'."""
     rule_codes = {c for r in RULES.values() for c in r.codes}
-    return sorted(rule_codes | set(COLLECTOR_CODES) | set(waivers.CODES) | set(teardown.CODES))
+    return sorted(rule_codes | set(COLLECTOR_CODES) | set(waivers.CODES) | set(teardown.CODES) | set(deploy.CODES))
 
 
 def evaluate(

@@ -486,21 +486,21 @@ def _interactive() -> bool:
         return False
 
 
-def _confirm(stack: str) -> None:
-    """The user types the stack's name, at a terminal; anything else destroys nothing."""
+def _confirm(stack: str, *, verb: str = "destroy", done: str = "destroyed") -> None:
+    """The user types the stack's name, at a terminal; anything else changes nothing."""
     import click
 
     if not _interactive():
         raise StackguardError(
             f"no terminal to confirm on: type {stack!r} at the prompt, or pass --auto-approve "
-            "(CI, with short-lived credentials); nothing was destroyed"
+            f"(CI, with short-lived credentials); nothing was {done}"
         )
     try:
-        answer = typer.prompt(f"Type the stack name ({stack}) to destroy it", err=True, default="", show_default=False)
+        answer = typer.prompt(f"Type the stack name ({stack}) to {verb} it", err=True, default="", show_default=False)
     except (click.exceptions.Abort, EOFError):
-        raise StackguardError("no confirmation given; nothing was destroyed") from None
+        raise StackguardError(f"no confirmation given; nothing was {done}") from None
     if answer.strip() != stack:
-        raise StackguardError(f"the confirmation did not match {stack!r}; nothing was destroyed")
+        raise StackguardError(f"the confirmation did not match {stack!r}; nothing was {done}")
 
 
 def _print_report(snapshot, fmt: str, output: Optional[Path]) -> None:
@@ -654,6 +654,70 @@ def teardown_run(
         run_id=run_id,
         output=output,
     )
+
+
+@app.command()
+def deploy(
+    stack: Annotated[str, typer.Argument(help="The stack to deploy: core, confluent, then demo.")],
+    auto_approve: Annotated[
+        bool, typer.Option("--auto-approve", help="Do not ask for the stack name (CI).")
+    ] = False,
+    allow_static_credentials: AllowStaticOption = False,
+    config_file: ConfigOption = None,
+    policy_file: PolicyOption = None,
+    out_dir: OutDirOption = Path("cdktf.out"),
+    fmt: FormatOption = "text",
+    evidence_dir: EvidenceOption = Path("runs"),
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Deploy one stack through the guards: lanes `deploy-plan` and `deploy-live`.
+
+    Refuses static credentials and out-of-order deploys (core, confluent, demo); for
+    confluent and demo the backend must be ready and its lock probe pass. Then terraform
+    init, plan -out=FILE, show -json FILE; the plan guards judge exactly that plan, and
+    only if it passes (and the stack's name is typed, or --auto-approve) is exactly that
+    plan file applied. Finally `check live` (backend, infra) for the stack.
+    """
+    import os
+
+    import boto3
+
+    from evidence.provenance import new_run_id
+    from guards.policy import load_policy
+    from stackguard.lanes.deploy import Deploy, Request, prepare
+    from stackguard.report import FORMATS
+
+    if fmt not in FORMATS:
+        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+    config = load_config(config_file)
+    request = Request(
+        stack=stack,
+        config=config,
+        policy=load_policy(policy_file),
+        out_dir=out_dir,
+        evidence_root=evidence_dir,
+        run_id=run_id or new_run_id(),
+        environ=dict(os.environ),
+        allow_static_credentials=allow_static_credentials,
+    )
+    prepare(request)
+    lane = Deploy(request, boto3.Session(region_name=config.region))
+    checked = lane.check()
+    err.print(f"snapshot: {checked.path}", markup=False, highlight=False)
+    published = _publish_lane(checked.path, config_file)
+    if not checked.holds:
+        _print_report(checked.snapshot, fmt, output)
+        raise typer.Exit(ExitCode.PASS if checked.snapshot.overall_pass else ExitCode.BLOCKERS)
+    if not published:
+        raise StackguardError("the deploy-plan snapshot could not be published; nothing was applied", ExitCode.ENVIRONMENT)
+    if not auto_approve:
+        _confirm(stack, verb="deploy", done="applied")
+    snapshot, path = lane.apply(checked)
+    _print_report(snapshot, fmt, output)
+    err.print(f"snapshot: {path}", markup=False, highlight=False)
+    _publish_lane(path, config_file)
+    raise typer.Exit(ExitCode.PASS if snapshot.overall_pass else ExitCode.BLOCKERS)
 
 
 def _bad_input_errors() -> tuple[type[Exception], ...]:

@@ -1,4 +1,4 @@
-"""Terraform (or OpenTofu) as a subprocess, for the teardown lane.
+"""Terraform (or OpenTofu) as a subprocess, for the teardown and deploy lanes.
 
 Every run is non-interactive (stdin closed, `-input=false`, TF_IN_AUTOMATION) and its
 output is captured, never echoed: plans and errors can carry values. A failure becomes
@@ -105,6 +105,9 @@ class Terraform:
 
     def init(self) -> None:
         self.checked("init", "-input=false", "-no-color")
+
+    def plan(self, plan_file: str) -> None:
+        self.checked("plan", "-input=false", "-no-color", f"-out={plan_file}")
 
     def plan_destroy(self, plan_file: str) -> None:
         self.checked("plan", "-destroy", "-input=false", "-no-color", f"-out={plan_file}")

@@ -1,0 +1,47 @@
+"""Deploy guards: pure functions that decide whether a stack may be deployed now.
+
+Like the teardown guards they are not registered rules (they take the target stack and
+the upstream states read from the backend) and never run in the check lanes. `CODES`
+lists every code they report, for the catalog.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+from guards.findings import Finding, fail, passed
+from guards.inventory import Resource
+
+ORDER = "deploy-order"
+CODES: tuple[str, ...] = (ORDER,)
+MANUAL_SWITCH = 'demo.confluent_source = "manual" with [demo.manual_parameters]'
+
+
+def upstream_of(target: str, confluent_source: str) -> tuple[str, ...]:
+    """The stacks whose state must hold resources before `target` is deployed.
+
+    core has none (its first deploy creates the backend); confluent needs core; demo
+    needs confluent's outputs only when it reads them through remote state.
+    """
+    if target == "confluent":
+        return ("core",)
+    if target == "demo" and confluent_source == "remote_state":
+        return ("confluent",)
+    return ()
+
+
+def deploy_order(
+    target: str, upstream: Sequence[str], states: Mapping[str, Sequence[Resource]], *, confluent_source: str
+) -> list[Finding]:
+    """`deploy-order` for each upstream stack whose state is empty, naming what comes first."""
+    findings: list[Finding] = []
+    for stack in upstream:
+        managed = [r for r in states.get(stack, ()) if r.mode == "managed"]
+        if managed:
+            findings.append(passed(ORDER, f"stack:{stack}", target, f"{stack}'s state holds {len(managed)} resources"))
+            continue
+        remedy = f"deploy {stack} first (`stackguard deploy {stack}`)"
+        if target == "demo" and stack == "confluent" and confluent_source == "remote_state":
+            remedy += f", or set {MANUAL_SWITCH}"
+        findings.append(fail(ORDER, f"stack:{stack}", target, f"{target} needs {stack}'s state, which is empty: {remedy}"))
+    return findings

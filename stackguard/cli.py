@@ -149,6 +149,14 @@ OutputOption = Annotated[
 ]
 
 
+def _require_format(fmt: str) -> None:
+    """Refuse an unknown --format before any work is done (exit 2)."""
+    from stackguard.report import FORMATS
+
+    if fmt not in FORMATS:
+        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+
+
 def _check(
     lane: str,
     load: Callable[["Policy"], "Inventory"],
@@ -166,10 +174,9 @@ def _check(
     from evidence.provenance import new_run_id
     from guards.policy import load_policy
     from stackguard.lanes.check import run_check
-    from stackguard.report import FORMATS, render
+    from stackguard.report import render
 
-    if fmt not in FORMATS:
-        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+    _require_format(fmt)
     policy = load_policy(policy_file)
     inventory = load(policy)
     snapshot, path = run_check(
@@ -369,10 +376,9 @@ def report(
     snapshot is re-read with its verdict re-derived, so a hand-edited one is refused.
     """
     from evidence.store import read_snapshot
-    from stackguard.report import FORMATS, render
+    from stackguard.report import render
 
-    if fmt not in FORMATS:
-        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+    _require_format(fmt)
     rendered = render(read_snapshot(snapshot_file), fmt)
     if output is not None:
         output.parent.mkdir(parents=True, exist_ok=True)
@@ -571,11 +577,9 @@ def _teardown(
     from evidence.provenance import new_run_id
     from guards.policy import load_policy
     from stackguard.lanes.teardown import Request, Teardown, prepare
-    from stackguard.report import FORMATS
     from stackguard.report.teardown import destroy_set_summary
 
-    if fmt not in FORMATS:
-        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+    _require_format(fmt)
     config = load_config(config_file)
     request = Request(
         target=stack,
@@ -711,10 +715,8 @@ def deploy(
     from evidence.provenance import new_run_id
     from guards.policy import load_policy
     from stackguard.lanes.deploy import Deploy, Request, prepare
-    from stackguard.report import FORMATS
 
-    if fmt not in FORMATS:
-        raise StackguardError(f"--format must be one of {', '.join(sorted(FORMATS))}, not {fmt!r}")
+    _require_format(fmt)
     config = load_config(config_file)
     request = Request(
         stack=stack,

@@ -19,7 +19,7 @@ from collections import Counter
 
 import boto3
 
-from guards.live.clients import client_factory
+from foundation.aws import client_factory
 from guards.live.infrastructure import collect_infrastructure
 
 REGIONS = ("eu-west-2", "us-east-1")

@@ -23,10 +23,10 @@ from evidence.remote_layout import (
     index_key,
     parse_index_key,
     parse_snapshot_key,
-    sha256_hex,
 )
 from evidence.snapshot import Snapshot
 from evidence.store import EvidenceError, parse_snapshot
+from foundation.digests import bytes_sha256
 
 
 def fetch_lane_run(s3: Any, bucket: str, lane_run: LaneRun) -> tuple[list[Snapshot], list[str]]:
@@ -59,9 +59,9 @@ def _fetch_indexed(s3: Any, bucket: str, lane_run: LaneRun, key: str, sha256: st
     body = s3_objects.get(s3, bucket, key)
     if body is None:
         raise EvidenceError(f"{where}: listed in the run's index but missing")
-    if sha256_hex(body) != sha256:
+    if bytes_sha256(body) != sha256:
         raise EvidenceError(
-            f"{where}: sha256 mismatch: the index records {sha256}, the object has {sha256_hex(body)}"
+            f"{where}: sha256 mismatch: the index records {sha256}, the object has {bytes_sha256(body)}"
         )
     snapshot = parse_snapshot(body, source=where)
     held = LaneRun(snapshot.environment, snapshot.lane, snapshot.run_id)

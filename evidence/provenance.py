@@ -7,9 +7,9 @@ import secrets
 import subprocess
 from pathlib import Path
 
+from foundation.clock import utc_now
 
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+__all__ = ["git_sha", "new_run_id", "utc_now"]
 
 
 def new_run_id(moment: dt.datetime | None = None) -> str:

@@ -23,12 +23,12 @@ from evidence.remote_layout import (
     LaneRun,
     RunIndex,
     index_key,
-    sha256_hex,
     snapshot_key,
 )
 from evidence.store import EvidenceError, find_snapshots, parse_snapshot
-from guards.live.clients import ClientFactory, client_factory
-from stackguard.exit_codes import ExitCode, StackguardError
+from foundation.aws import ClientFactory, client_factory
+from foundation.digests import bytes_sha256
+from foundation.errors import ExitCode, StackguardError
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ class StagedObject:
 
     @property
     def entry(self) -> IndexEntry:
-        return IndexEntry(key=self.key, sha256=sha256_hex(self.body), size=len(self.body))
+        return IndexEntry(key=self.key, sha256=bytes_sha256(self.body), size=len(self.body))
 
 
 @dataclass(frozen=True)
@@ -181,12 +181,12 @@ def verify(s3: Any, bucket: str, staged: StagedObject, *, note: str = "") -> Non
     """Read the object back: what the bucket holds must be exactly what was uploaded.
     Snapshots are verified before any index is written, so a bad one is never committed."""
     held = s3_objects.get(s3, bucket, staged.key)
-    expected = sha256_hex(staged.body)
+    expected = bytes_sha256(staged.body)
     where = s3_objects.url(bucket, staged.key)
     if held is None:
         raise ReadBackMismatch(f"read-back of {where} found no object, uploaded sha256 {expected}{note}")
-    if sha256_hex(held) != expected:
-        raise ReadBackMismatch(f"read-back of {where}: sha256 {sha256_hex(held)}, uploaded {expected}{note}")
+    if bytes_sha256(held) != expected:
+        raise ReadBackMismatch(f"read-back of {where}: sha256 {bytes_sha256(held)}, uploaded {expected}{note}")
 
 
 def publish_run(

@@ -12,7 +12,6 @@ and never counts.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -29,10 +28,6 @@ _SEGMENT = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{0,127}")
 _EVIDENCE_URL = re.compile(
     r"s3://(?P<bucket>[^/]+)/evidence/(?P<environment>[^/]+)(?:/(?P<lane>[^/]+)/(?P<run_id>[^/]+))?/?"
 )
-
-
-def sha256_hex(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
 
 
 def key_segment(value: str, what: str) -> str:

@@ -13,7 +13,8 @@ from typing import Any
 
 from botocore.exceptions import BotoCoreError, ClientError, ParamValidationError
 
-from stackguard.exit_codes import ExitCode, StackguardError
+from foundation.aws import FailedCall, error_code, pages
+from foundation.errors import ExitCode, StackguardError
 
 #: What S3 answers a conditional write (`If-None-Match: *`) when the key exists: 412, or
 #: 409 when a concurrent write to the same key is still in flight.
@@ -28,12 +29,6 @@ class ObjectExists(Exception):
 
 def url(bucket: str, key: str) -> str:
     return f"s3://{bucket}/{key}"
-
-
-def error_code(exc: Exception) -> str:
-    if isinstance(exc, ClientError):
-        return str(exc.response.get("Error", {}).get("Code") or "ClientError")
-    return type(exc).__name__
 
 
 def failed_call(method: str, bucket: str, key: str | None, exc: Exception) -> StackguardError:
@@ -99,10 +94,7 @@ def get(s3: Any, bucket: str, key: str) -> bytes | None:
 
 def list_keys(s3: Any, bucket: str, prefix: str) -> list[str]:
     try:
-        return sorted(
-            item["Key"]
-            for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix)
-            for item in page.get("Contents") or []
-        )
-    except (ClientError, BotoCoreError) as exc:
-        raise failed_call("s3:ListObjectsV2", bucket, prefix, exc) from None
+        items = pages(s3, "list_objects_v2", "Contents", method="s3:ListObjectsV2", Bucket=bucket, Prefix=prefix)
+        return sorted(item["Key"] for item in items)
+    except FailedCall as exc:
+        raise failed_call(exc.method, bucket, prefix, exc.cause) from None

@@ -18,7 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from stackguard.tomlfile import describe, load_toml_model
+from foundation.tomlfile import describe, load_toml_model
 
 POLICY_ENV_VAR = "STACKGUARD_POLICY"
 DEFAULT_POLICY_FILE = Path("policy.toml")  # relative to where the command runs

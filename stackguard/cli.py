@@ -7,15 +7,15 @@ never sees a traceback.
 from __future__ import annotations
 
 import sys
-from pathlib import Path
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 from rich.console import Console
 
+from foundation.errors import ExitCode, StackguardError
 from stackguard import __version__
-from stackguard.exit_codes import ExitCode, StackguardError
 from stacks.config import CONFIG_ENV_VAR, ConfigError, load_config
 
 if TYPE_CHECKING:

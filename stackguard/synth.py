@@ -7,14 +7,14 @@ the output directory (terraform's `.terraform` caches, plan files) is left alone
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from stackguard.exit_codes import ExitCode, StackguardError
+from foundation.digests import file_sha256
+from foundation.errors import ExitCode, StackguardError
 from stackguard.node_runtime import ensure_supported_node
 from stackguard.synth_cache import cache_key, cached_stacks, record_cache, synth_inputs
 from stacks.bootstrap import bootstrap_state_path
@@ -29,14 +29,6 @@ class SynthesizedStack:
     path: Path
     sha256: str
     cached: bool = False  # reused from an earlier synth with the same inputs
-
-
-def file_sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def list_stacks(outdir: Path) -> list[SynthesizedStack]:

@@ -9,7 +9,6 @@ cdk.tf.json is synthesized again rather than trusted.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import sys
@@ -18,6 +17,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
+from foundation.digests import bytes_sha256
 from stacks.config import PlatformConfig
 
 CACHE_FILE = ".stackguard-synth.json"
@@ -25,13 +25,9 @@ PINNED_PACKAGES = ("cdktf", "cdktf-cdktf-provider-aws", "constructs", "jsii")
 STACKS_PACKAGE = Path(__file__).resolve().parent.parent / "stacks"
 
 
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def source_digests(root: Path = STACKS_PACKAGE) -> dict[str, str]:
     return {
-        str(path.relative_to(root)): _sha256(path.read_bytes())
+        str(path.relative_to(root)): bytes_sha256(path.read_bytes())
         for path in sorted(root.rglob("*.py"))
         if "__pycache__" not in path.parts
     }
@@ -67,7 +63,7 @@ def synth_inputs(
 
 
 def cache_key(inputs: dict[str, Any]) -> str:
-    return _sha256(json.dumps(inputs, sort_keys=True, separators=(",", ":")).encode())
+    return bytes_sha256(json.dumps(inputs, sort_keys=True, separators=(",", ":")).encode())
 
 
 def cached_stacks(outdir: Path, key: str) -> dict[str, str] | None:
@@ -82,7 +78,7 @@ def cached_stacks(outdir: Path, key: str) -> dict[str, str] | None:
     for name, digest in stacks.items():
         path = outdir / "stacks" / name / "cdk.tf.json"
         try:
-            if _sha256(path.read_bytes()) != digest:
+            if bytes_sha256(path.read_bytes()) != digest:
                 return None
         except OSError:
             return None

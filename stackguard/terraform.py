@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
-from stackguard.exit_codes import ExitCode, StackguardError
+from foundation.errors import ExitCode, StackguardError
 
 STALE_PLAN_MARK = "Saved plan is stale"
 AUTOMATION_ENV = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}

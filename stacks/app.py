@@ -13,7 +13,6 @@ from stacks.core import CoreStack
 from stacks.demo import DemoStack
 
 
-
 def build_app(
     config: PlatformConfig, *, outdir: Path | None = None, bootstrap: bool = False
 ) -> App:

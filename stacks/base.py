@@ -10,7 +10,9 @@ from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
-from stacks.config import LIFECYCLE, PlatformConfig
+from foundation.topology import LIFECYCLE
+from stacks.config import PlatformConfig
+
 
 def default_tags(config: PlatformConfig, stack_name: str) -> dict[str, str]:
     """The tags every resource of a stack carries; guards read `lifecycle` from them."""

@@ -22,16 +22,12 @@ from pydantic import (
     model_validator,
 )
 
-from stackguard.tomlfile import load_toml_model
+from foundation.tomlfile import load_toml_model
+from foundation.topology import STACK_NAMES
 
 CONFIG_ENV_VAR = "STACKGUARD_CONFIG"
 DEFAULT_CONFIG_FILE = Path("platform.toml")  # relative to where the command runs
 
-STACK_NAMES = ("core", "confluent", "demo")
-LIFECYCLE = {"core": "persistent", "confluent": "ephemeral", "demo": "ephemeral"}
-#: Stacks that read another stack's state or outputs, by the stack they depend on: a stack
-#: is torn down only after its dependents (demo reads confluent's outputs).
-DEPENDENTS = {"confluent": ("demo",)}
 #: The OIDC issuer GitHub Actions presents; core federates the CI role with it.
 GITHUB_OIDC_HOST = "token.actions.githubusercontent.com"
 

@@ -97,8 +97,9 @@ def moto_endpoint():
 @pytest.fixture
 def aws(moto_endpoint, monkeypatch):
     """A boto3 session that reaches only the moto server (real HTTP), reset for each test."""
-    import boto3
     import urllib.request
+
+    import boto3
 
     for variable in ("AWS_PROFILE", "AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN"):
         monkeypatch.delenv(variable, raising=False)

@@ -5,7 +5,12 @@ from __future__ import annotations
 import stat
 from pathlib import Path
 
-from stackguard.node_runtime import MIN_NODE_MAJOR, bundled_node, ensure_supported_node, node_major_version
+from stackguard.node_runtime import (
+    MIN_NODE_MAJOR,
+    bundled_node,
+    ensure_supported_node,
+    node_major_version,
+)
 
 
 def fake_node(directory: Path, version: str) -> Path:

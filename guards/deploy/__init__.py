@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
+from foundation import topology
 from guards.findings import Finding, fail, passed
 from guards.inventory import Resource
 
@@ -18,16 +19,9 @@ MANUAL_SWITCH = 'demo.confluent_source = "manual" with [demo.manual_parameters]'
 
 
 def upstream_of(target: str, confluent_source: str) -> tuple[str, ...]:
-    """The stacks whose state must hold resources before `target` is deployed.
-
-    core has none (its first deploy creates the backend); confluent needs core; demo
-    needs confluent's outputs only when it reads them through remote state.
-    """
-    if target == "confluent":
-        return ("core",)
-    if target == "demo" and confluent_source == "remote_state":
-        return ("confluent",)
-    return ()
+    """The stacks whose state must hold resources before `target` is deployed (the
+    topology's `needs`, plus the stacks it reads through remote state in that mode)."""
+    return topology.upstream_of(target, reads_remote_state=confluent_source == "remote_state")
 
 
 def deploy_order(

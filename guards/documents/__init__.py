@@ -23,9 +23,9 @@ from guards.documents.loading import (
 )
 from guards.documents.plan import change_sink, collect_plan, plan_inventory
 from guards.documents.state import (
-    raw_state_sink,
     backend_cache_inventory,
     raw_state_inventory,
+    raw_state_sink,
     state_inventory,
 )
 from guards.documents.synth import collect_synth, stack_name_of

@@ -12,10 +12,8 @@ import json
 import uuid
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from foundation.aws import ClientFactory, error_code
 from guards.findings import Finding
-from guards.live.clients import ClientFactory
 from guards.live.errors import API_FAILURES, api_error
 from guards.live_facts import BucketFacts, HeldLock, LockProbe, TableFacts
 
@@ -23,16 +21,12 @@ PROBE_PREFIX = "stackguard-lock-probe/"
 _MISSING_BUCKET = {"404", "NoSuchBucket", "NotFound"}
 
 
-def _error_code(exc: Exception) -> str:
-    return exc.response.get("Error", {}).get("Code", "") if isinstance(exc, ClientError) else ""
-
-
 def bucket_facts(clients: ClientFactory, region: str, bucket: str) -> tuple[BucketFacts, list[Finding]]:
     s3 = clients("s3", region)
     try:
         s3.head_bucket(Bucket=bucket)
     except API_FAILURES as exc:
-        if _error_code(exc) in _MISSING_BUCKET:
+        if error_code(exc) in _MISSING_BUCKET:
             return BucketFacts(bucket, exists=False), []
         return BucketFacts(bucket, exists=False), [api_error("backend-bucket-not-found", "s3:HeadBucket", region, exc)]
     findings: list[Finding] = []
@@ -46,12 +40,12 @@ def bucket_facts(clients: ClientFactory, region: str, bucket: str) -> tuple[Buck
         rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
         encryption = rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] if rules else None
     except API_FAILURES as exc:
-        if _error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
+        if error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
             findings.append(api_error("backend-unencrypted", "s3:GetBucketEncryption", region, exc))
     try:
         public_access = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     except API_FAILURES as exc:
-        if _error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
+        if error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
             findings.append(api_error("backend-public-access-open", "s3:GetPublicAccessBlock", region, exc))
     return BucketFacts(bucket, True, versioning, encryption, dict(public_access)), findings
 
@@ -60,7 +54,7 @@ def table_facts(clients: ClientFactory, region: str, table: str) -> tuple[TableF
     try:
         description = clients("dynamodb", region).describe_table(TableName=table)["Table"]
     except API_FAILURES as exc:
-        if _error_code(exc) == "ResourceNotFoundException":
+        if error_code(exc) == "ResourceNotFoundException":
             return TableFacts(table, exists=False), []
         return TableFacts(table, exists=False), [api_error("backend-lock-table-not-found", "dynamodb:DescribeTable", region, exc)]
     types = {a["AttributeName"]: a["AttributeType"] for a in description.get("AttributeDefinitions", [])}
@@ -85,11 +79,11 @@ def probe_lock(clients: ClientFactory, region: str, table: str) -> tuple[LockPro
             dynamodb.put_item(TableName=table, Item=item, ConditionExpression=condition)
             detail = "a second conditional write on a held lock succeeded: no mutual exclusion"
         except API_FAILURES as exc:
-            if _error_code(exc) != "ConditionalCheckFailedException":
+            if error_code(exc) != "ConditionalCheckFailedException":
                 raise
             refused = True
     except API_FAILURES as exc:
-        detail = f"{_error_code(exc) or type(exc).__name__} while probing"
+        detail = f"{error_code(exc)} while probing"
         findings.append(api_error("backend-lock-probe-failed", "dynamodb:PutItem", region, exc))
     finally:
         if acquired:
@@ -129,7 +123,7 @@ def held_locks(
         try:
             body = s3.get_object(Bucket=bucket, Key=f"{key}.tflock")["Body"].read().decode("utf-8", "replace")
         except API_FAILURES as exc:
-            if _error_code(exc) not in {"NoSuchKey", "404", "NotFound", "NoSuchBucket"}:
+            if error_code(exc) not in {"NoSuchKey", "404", "NotFound", "NoSuchBucket"}:
                 findings.append(api_error("state-locked", "s3:GetObject", region, exc, stack))
             continue
         info = _lock_info(body)

@@ -13,11 +13,9 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from botocore.exceptions import ClientError
-
+from foundation.aws import ClientFactory, FailedCall, error_code, pages
 from guards.findings import Finding, error
 from guards.inventory import Resource
-from guards.live.clients import ClientFactory
 from guards.live.errors import API_FAILURES, api_error
 from guards.live_facts import Spend
 
@@ -99,14 +97,6 @@ def terraform_notification(
     return block
 
 
-def _paginate(client: Any, method: str, key: str, **params: Any) -> list[dict[str, Any]]:
-    return [
-        item
-        for page in client.get_paginator(method).paginate(**params)
-        for item in page.get(key) or []
-    ]
-
-
 def actual_spend(
     budget: dict[str, Any], *, today: dt.date, stack: str, subject: str
 ) -> tuple[list[Spend], list[Finding]]:
@@ -142,10 +132,7 @@ def actual_spend(
 
 
 def _not_found(exc: Exception) -> bool:
-    return (
-        isinstance(exc, ClientError)
-        and exc.response.get("Error", {}).get("Code") == "NotFoundException"
-    )
+    return error_code(exc) == "NotFoundException"
 
 
 def read_notifications(
@@ -155,24 +142,33 @@ def read_notifications(
     could not be read, and an ERROR per failed call."""
     who = {"AccountId": account_id, "BudgetName": budget_name}
     try:
-        described = _paginate(client, "describe_notifications_for_budget", "Notifications", **who)
-    except API_FAILURES as exc:
-        method = "budgets:DescribeNotificationsForBudget"
-        return None, True, [api_error("budget-thresholds-mismatch", method, None, exc, stack)]
+        described = list(
+            pages(
+                client,
+                "describe_notifications_for_budget",
+                "Notifications",
+                method="budgets:DescribeNotificationsForBudget",
+                **who,
+            )
+        )
+    except FailedCall as exc:
+        return None, True, [api_error("budget-thresholds-mismatch", exc.method, None, exc, stack)]
     blocks: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for notification in described:
         try:
-            subscribers = _paginate(
-                client,
-                "describe_subscribers_for_notification",
-                "Subscribers",
-                **who,
-                Notification=notification,
+            subscribers = list(
+                pages(
+                    client,
+                    "describe_subscribers_for_notification",
+                    "Subscribers",
+                    method="budgets:DescribeSubscribersForNotification",
+                    **who,
+                    Notification=notification,
+                )
             )
-        except API_FAILURES as exc:
-            method = "budgets:DescribeSubscribersForNotification"
-            findings.append(api_error("budget-subscriber-missing", method, None, exc, stack))
+        except FailedCall as exc:
+            findings.append(api_error("budget-subscriber-missing", exc.method, None, exc, stack))
             subscribers = []
         blocks.append(terraform_notification(notification, subscribers))
     return blocks, bool(findings), findings

@@ -22,8 +22,10 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from foundation.clock import utc_now
+from foundation.paging import EndlessPagination, follow_cursor
 from guards.findings import Finding, error
-from guards.live.cost import MalformedAnswer, empty_window_spend, month_to_date_window, utc_now
+from guards.live.cost import MalformedAnswer, empty_window_spend, month_to_date_window
 from guards.live_facts import Spend
 
 DEFAULT_BASE_URL = "https://api.confluent.cloud"
@@ -107,16 +109,20 @@ def _get_json(url: str, authorization: str, timeout: float) -> Any:
 
 def sum_costs(first_url: str, base_url: str, authorization: str, timeout: float) -> Decimal:
     """Follow `metadata.next` from the first page to the last and add up every line."""
-    total, url, seen = Decimal(0), first_url, set()
-    while url is not None:
-        if url in seen or len(seen) >= MAX_PAGES:
-            raise MalformedAnswer("pagination does not end")
+
+    def fetch(url: str | None) -> tuple[list[Any], str | None]:
+        assert url is not None
         if not _same_origin(url, base_url):
             raise MalformedAnswer("`metadata.next` points away from the configured API")
-        seen.add(url)
         lines, following = page_lines(_get_json(url, authorization, timeout))
-        total += sum((line_amount(line) for line in lines), Decimal(0))
-        url = urllib.parse.urljoin(url, following) if following else None
+        return lines, urllib.parse.urljoin(url, following) if following else None
+
+    total = Decimal(0)
+    try:
+        for lines in follow_cursor(first_url, fetch, max_pages=MAX_PAGES):
+            total += sum((line_amount(line) for line in lines), Decimal(0))
+    except EndlessPagination:
+        raise MalformedAnswer("pagination does not end") from None
     return total
 
 

@@ -13,8 +13,10 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any, Literal
 
+from foundation.aws import ClientFactory
+from foundation.clock import utc_now
+from foundation.paging import EndlessPagination, follow_cursor
 from guards.findings import Finding, error
-from guards.live.clients import ClientFactory
 from guards.live.errors import API_FAILURES, api_error
 from guards.live_facts import Spend
 
@@ -42,9 +44,6 @@ def empty_window_spend(
     """Zero spend over the empty window [today, today): true, and read from no API."""
     return Spend(source=source, amount_usd=Decimal(0), start=today, end=today, data_as_of=now)
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
 
 
 def cost_and_usage_request(start: dt.date, end: dt.date) -> dict[str, Any]:
@@ -86,22 +85,17 @@ def collect_aws_cost(
         return [empty_window_spend("aws", today, now)], []
     start, end = window
     request = cost_and_usage_request(start, end)
-    pages: list[dict[str, Any]] = []
     try:
         client = clients("ce", CE_REGION)
-        token: str | None = None
-        seen: set[str] = set()
-        while True:
-            page = client.get_cost_and_usage(
-                **request, **({"NextPageToken": token} if token else {})
-            )
-            pages.append(page)
-            token = page.get("NextPageToken")
-            if not token:
-                break
-            if token in seen:
-                raise MalformedAnswer("pagination does not end (a NextPageToken came back twice)")
-            seen.add(token)
+
+        def fetch(token: str | None) -> tuple[dict[str, Any], str | None]:
+            page = client.get_cost_and_usage(**request, **({"NextPageToken": token} if token else {}))
+            return page, page.get("NextPageToken")
+
+        try:
+            pages = list(follow_cursor(None, fetch))
+        except EndlessPagination as exc:
+            raise MalformedAnswer(str(exc)) from None
         amount = sum_unblended_usd(pages)
     except API_FAILURES as exc:
         return [], [api_error(CODE, METHOD, CE_REGION, exc)]

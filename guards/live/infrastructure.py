@@ -13,10 +13,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from foundation.aws import ClientFactory, FailedCall, call, calling, chunks, pages
 from guards.findings import Finding, error
 from guards.inventory import Resource
-from guards.live.calls import FailedCall, call, calling, chunks, pages
-from guards.live.clients import ClientFactory
 from guards.live.errors import api_error
 
 STACK_TAG = "stack"

@@ -9,10 +9,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
+from foundation.aws import ClientFactory, FailedCall, calling, error_code
 from guards.findings import Finding
 from guards.live.budget import GLOBAL_REGION, budget_arn
-from guards.live.calls import FailedCall, calling
-from guards.live.clients import ClientFactory
 from guards.live.errors import api_error
 from guards.live_facts import Presence
 
@@ -34,7 +33,7 @@ def _exists(method: str, read: Callable[[], object]) -> bool:
         with calling(method):
             read()
     except FailedCall as failed:
-        code = getattr(failed.cause, "response", {}).get("Error", {}).get("Code")
+        code = error_code(failed)
         if code in _NOT_FOUND:
             return False
         raise

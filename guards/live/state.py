@@ -12,11 +12,10 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
+from foundation.aws import ClientFactory, FailedCall, call, calling, error_code
 from guards.documents import InputError, parse_document_bytes
 from guards.findings import Finding, error
 from guards.inventory import Resource
-from guards.live.calls import FailedCall, call, calling
-from guards.live.clients import ClientFactory
 from guards.live.errors import api_error
 from guards.live_facts import StateDigest
 
@@ -36,7 +35,7 @@ def _read_object(clients: ClientFactory, region: str, bucket: str, key: str) -> 
             response = clients("s3", region).get_object(Bucket=bucket, Key=key)
             return response["Body"].read()
     except FailedCall as failed:
-        code = getattr(failed.cause, "response", {}).get("Error", {}).get("Code")
+        code = error_code(failed)
         if code in ("NoSuchKey", "404"):
             return None
         raise

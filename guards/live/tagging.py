@@ -9,9 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from foundation.aws import ClientFactory, FailedCall, calling, pages
 from guards.findings import Finding
-from guards.live.calls import FailedCall, calling, pages
-from guards.live.clients import ClientFactory
 from guards.live.errors import api_error
 from guards.live_facts import TaggedResource
 

@@ -27,13 +27,15 @@ import boto3
 from evidence.provenance import git_sha, utc_now
 from evidence.snapshot import Snapshot
 from evidence.store import ensure_unwritten, write_snapshot
+from foundation.aws import ClientFactory, client_factory
+from foundation.errors import ExitCode, StackguardError
+from foundation.topology import STACK_NAMES
 from guards.deploy import deploy_order, upstream_of
 from guards.documents import load_plan
 from guards.engine import evaluate
 from guards.findings import Finding
 from guards.inventory import Inventory
 from guards.live.backend import bucket_facts, held_locks, probe_lock, table_facts
-from guards.live.clients import ClientFactory, client_factory
 from guards.live.state import collect_state
 from guards.live_facts import LiveFacts
 from guards.policy import Policy
@@ -42,13 +44,12 @@ from guards.teardown.credentials import CODE as STATIC_CREDENTIALS
 from guards.teardown.credentials import credential_findings
 from guards.waivers import AppliedWaiver, apply_waivers
 from stackguard import __version__
-from stackguard.exit_codes import ExitCode, StackguardError
 from stackguard.lanes.check import run_check
 from stackguard.lanes.live import LiveScope, collect_live, preflight
 from stackguard.lanes.teardown import resolved_credentials
 from stackguard.synth import file_sha256, synthesize
 from stackguard.terraform import Terraform, TerraformFailed, find_binary, summary
-from stacks.config import STACK_NAMES, PlatformConfig
+from stacks.config import PlatformConfig
 
 LANE_PLAN, LANE_LIVE = "deploy-plan", "deploy-live"
 LIVE_SECTIONS = frozenset({"backend", "infra"})

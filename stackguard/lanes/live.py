@@ -13,14 +13,15 @@ from dataclasses import dataclass
 import boto3
 
 from evidence.provenance import utc_now
+from foundation.aws import ClientFactory, client_factory
+from foundation.errors import ExitCode, StackguardError
+from foundation.topology import STACK_NAMES
 from guards.inventory import Inventory
 from guards.live.backend import bucket_facts, held_locks, probe_lock, table_facts
-from guards.live.clients import ClientFactory, client_factory
 from guards.live.errors import API_FAILURES
 from guards.live_facts import LiveFacts
 from guards.policy import Policy
-from stackguard.exit_codes import ExitCode, StackguardError
-from stacks.config import STACK_NAMES, PlatformConfig
+from stacks.config import PlatformConfig
 
 SECTIONS = ("backend", "infra", "budget", "cost")
 DEFAULT_CONFLUENT_URL = "https://api.confluent.cloud"

@@ -37,7 +37,7 @@ def publish_if_configured(
 
     from evidence.publish import publish_run
     from evidence.store import EvidenceError
-    from stackguard.exit_codes import StackguardError
+    from foundation.errors import StackguardError
     from stacks.config import load_config
 
     try:

@@ -29,11 +29,12 @@ from botocore.exceptions import BotoCoreError, ClientError
 from evidence.provenance import git_sha, utc_now
 from evidence.snapshot import Snapshot
 from evidence.store import ensure_unwritten, write_snapshot
+from foundation.aws import ClientFactory, client_factory
+from foundation.topology import STACK_NAMES, dependents_of
 from guards.documents import InputError, load_synth, parse_document_bytes
 from guards.findings import Finding, Status, error
 from guards.inventory import Inventory, Resource
 from guards.live.backend import held_locks
-from guards.live.clients import ClientFactory, client_factory
 from guards.live.infrastructure import collect_infrastructure
 from guards.live.presence import collect_presence
 from guards.live.state import UNREADABLE, collect_state
@@ -67,7 +68,7 @@ from stackguard.lanes.live import preflight
 from stackguard.preserve import presence_checks, preserved_identities
 from stackguard.synth import STACK_FILE, file_sha256, synthesize
 from stackguard.terraform import STALE_PLAN_MARK, Terraform, TerraformFailed, find_binary, summary
-from stacks.config import DEPENDENTS, STACK_NAMES, PlatformConfig
+from stacks.config import PlatformConfig
 
 LANE_CONTRACT, LANE_VERIFY, LANE_PROOF = "teardown-contract", "teardown-verify", "teardown"
 MANUAL_MODE_REMEDY = (
@@ -290,7 +291,7 @@ class Teardown:
         bucket, table, region = config.backend.state_bucket, config.backend.lock_table, config.region
         keys = {stack: config.state_key(stack) for stack in STACK_NAMES}
         sources = remote_state_sources(target_synth, {key: stack for stack, key in keys.items()})
-        dependents = DEPENDENTS.get(target, ())
+        dependents = dependents_of(target)
         wanted = sorted({"core", target, *dependents, *(source.stack for source in sources)})
         view = _BackendView(states={stack: [] for stack in wanted})
 

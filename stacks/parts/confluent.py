@@ -10,7 +10,12 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cdktf import ITerraformDependable, TerraformProvider, TerraformProviderGeneratorMetadata, TerraformResource
+from cdktf import (
+    ITerraformDependable,
+    TerraformProvider,
+    TerraformProviderGeneratorMetadata,
+    TerraformResource,
+)
 from constructs import Construct
 
 PROVIDER_SOURCE = "confluentinc/confluent"

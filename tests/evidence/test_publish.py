@@ -11,14 +11,13 @@ import pytest
 from evidence import publish as publish_module
 from evidence import s3_objects
 from evidence.publish import AlreadyPublished, publish_run
-from evidence.remote_layout import sha256_hex
 from evidence.store import write_snapshot
+from foundation.digests import bytes_sha256
 from guards.findings import passed
 from guards.policy import load_policy
 from stacks.config import load_config
-
 from tests.conftest import CONFIG_FILE, CORPUS, REPO_ROOT, in_process
-from tests.evidence.conftest import T0, make_snapshot
+from tests.evidence.conftest import make_snapshot
 
 POLICY_FILE = REPO_ROOT / "policy.toml"
 CONFIG = load_config(CONFIG_FILE)
@@ -87,16 +86,16 @@ def test_publish_uploads_each_snapshot_and_beside_it_an_index_listing_it(s3, run
         index = {
             "environment": ENV,
             "lane": lane,
-            "objects": [{"key": key, "sha256": sha256_hex(stored[key]), "size": len(stored[key])}],
+            "objects": [{"key": key, "sha256": bytes_sha256(stored[key]), "size": len(stored[key])}],
             "run_id": RUN,
             "schema_version": 2,
         }
         assert stored[index_key] == (json.dumps(index, sort_keys=True, indent=2) + "\n").encode()
     assert stdout.splitlines() == [
-        f"snapshot  {sha256_hex(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
-        f"snapshot  {sha256_hex(stored[SYNTH_KEY])}  s3://{BUCKET}/{SYNTH_KEY}",
-        f"index     {sha256_hex(stored[PLAN_INDEX])}  s3://{BUCKET}/{PLAN_INDEX}",
-        f"index     {sha256_hex(stored[SYNTH_INDEX])}  s3://{BUCKET}/{SYNTH_INDEX}",
+        f"snapshot  {bytes_sha256(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
+        f"snapshot  {bytes_sha256(stored[SYNTH_KEY])}  s3://{BUCKET}/{SYNTH_KEY}",
+        f"index     {bytes_sha256(stored[PLAN_INDEX])}  s3://{BUCKET}/{PLAN_INDEX}",
+        f"index     {bytes_sha256(stored[SYNTH_INDEX])}  s3://{BUCKET}/{SYNTH_INDEX}",
     ]
 
 
@@ -300,8 +299,8 @@ def test_a_lane_publishes_its_snapshot_when_switched_on(s3, tmp_path, monkeypatc
     assert set(stored) == {PLAN_KEY, PLAN_INDEX}
     assert stored[PLAN_KEY] == (tmp_path / "runs" / ENV / "plan" / RUN / "plan_snapshot.json").read_bytes()
     assert stderr.splitlines()[1:] == [
-        f"published snapshot  {sha256_hex(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
-        f"published index     {sha256_hex(stored[PLAN_INDEX])}  s3://{BUCKET}/{PLAN_INDEX}",
+        f"published snapshot  {bytes_sha256(stored[PLAN_KEY])}  s3://{BUCKET}/{PLAN_KEY}",
+        f"published index     {bytes_sha256(stored[PLAN_INDEX])}  s3://{BUCKET}/{PLAN_INDEX}",
     ]
 
 

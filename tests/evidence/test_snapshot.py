@@ -11,8 +11,7 @@ from pydantic import ValidationError
 
 from evidence.schema_export import SCHEMA_FILE, snapshot_schema_json
 from evidence.store import EvidenceError, read_snapshot, snapshot_path, write_snapshot
-from guards.findings import Finding, Status, fail, passed, unknown
-
+from guards.findings import fail, passed, unknown
 from tests.evidence.conftest import make_snapshot
 
 FINDINGS = [

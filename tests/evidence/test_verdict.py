@@ -6,7 +6,6 @@ import datetime as dt
 
 from evidence.verdict import decide
 from guards.findings import fail, passed
-
 from tests.evidence.conftest import T0, make_snapshot
 
 DIGEST = "a" * 64

@@ -1,7 +1,6 @@
 import pytest
 
 from guards.policy import Policy, load_policy
-
 from tests.conftest import REPO_ROOT
 
 

@@ -3,7 +3,6 @@
 from guards.catalog import DESCRIPTIONS
 from guards.engine import all_codes
 from guards.registry import RULES
-
 from tests.conftest import REPO_ROOT
 
 

@@ -9,7 +9,6 @@ import pytest
 from guards.documents import load_plan, load_synth
 from guards.engine import evaluate
 from guards.findings import BLOCKING
-
 from tests.conftest import CORPUS
 
 TODAY = dt.date(2026, 11, 23)

@@ -8,7 +8,6 @@ import pytest
 import tomli_w
 
 from guards.policy import PolicyError, load_policy
-
 from tests.conftest import REPO_ROOT
 
 POLICY_FILE = REPO_ROOT / "policy.toml"

@@ -7,10 +7,10 @@ import json
 
 import pytest
 
+from foundation.aws import client_factory
 from guards.findings import BLOCKING
 from guards.inventory import Inventory
 from guards.live.backend import PROBE_PREFIX, bucket_facts, held_locks, probe_lock, table_facts
-from guards.live.clients import client_factory
 from guards.live_facts import LiveFacts
 from guards.rules.backend_live import backend_readiness, state_locks
 

@@ -4,21 +4,19 @@ same budget rule as synth and plan, and its actual spend judged by the spend rul
 from __future__ import annotations
 
 import datetime as dt
-import json
 from decimal import Decimal
 
 import pytest
 from botocore.config import Config
 
+from foundation.aws import client_factory
 from guards.findings import Status
 from guards.inventory import Inventory
 from guards.live.budget import account_id, collect_budget, current_period
-from guards.live.clients import client_factory
 from guards.live_facts import LiveFacts
 from guards.policy import Policy, load_policy
 from guards.rules.budget import budget
 from guards.rules.spend import spend as spend_rule
-
 from tests.conftest import REPO_ROOT
 
 NAME = "sg-devmin-monthly"  # the name in policy.toml

@@ -10,7 +10,6 @@ import pytest
 
 from guards.live.cost import month_to_date_window
 from stacks.config import load_config
-
 from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
 from tests.live.test_budget_live import create_budget
 from tests.live.test_cost_live import answer, seed

@@ -12,8 +12,8 @@ from decimal import Decimal
 import pytest
 from botocore.config import Config
 
+from foundation.aws import client_factory
 from guards.findings import Status
-from guards.live.clients import client_factory
 from guards.live.cost import collect_aws_cost, month_to_date_window
 
 NOW = dt.datetime(2026, 2, 14, 9, 30, tzinfo=dt.UTC)

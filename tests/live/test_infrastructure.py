@@ -6,13 +6,12 @@ from collections import Counter
 
 import boto3
 
+from foundation.aws import client_factory
 from guards.findings import Finding, Status
 from guards.inventory import Inventory, Resource
-from guards.live.clients import client_factory
 from guards.live.infrastructure import collect_infrastructure
 from guards.policy import load_policy
 from guards.rules.cost import always_on_services, forbidden_resources
-
 from tests.conftest import REPO_ROOT
 from tests.live.refusals import refuse
 

@@ -7,14 +7,13 @@ from pathlib import Path
 
 import pytest
 
+from foundation.aws import client_factory
 from guards.findings import Status
 from guards.inventory import Inventory
-from guards.live.clients import client_factory
 from guards.live.state import collect_state, digest_lock_id
 from guards.live_facts import LiveFacts, StateDigest
 from guards.policy import load_policy
 from guards.rules.live_state import state_digest
-
 from tests.conftest import CORPUS, REPO_ROOT
 from tests.live.refusals import refuse
 

@@ -9,7 +9,6 @@ import pytest
 import tomli_w
 
 from stacks.config import ConfigError, PlatformConfig, load_config
-
 from tests.conftest import CONFIG_FILE
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from foundation.topology import STACK_NAMES
 from guards.documents import collect_synth
 from guards.findings import Status
 from guards.inventory import Resource
@@ -13,7 +14,6 @@ from guards.teardown.verification import (
     preserve_presence,
     state_residuals,
 )
-from stacks.config import STACK_NAMES
 from tests.teardown.conftest import CONFIG
 
 KEYS = {stack: CONFIG.state_key(stack) for stack in STACK_NAMES}

@@ -6,7 +6,6 @@ import pytest
 
 from guards.inventory import Backend, Inventory
 from guards.rules.backend import backend
-
 from tests.guards.rules.conftest import codes, failing
 
 

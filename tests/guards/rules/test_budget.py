@@ -7,7 +7,6 @@ import pytest
 from guards.findings import Status
 from guards.inventory import Inventory
 from guards.rules.budget import budget
-
 from tests.guards.rules.conftest import codes, resource
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from guards.findings import Status
 from guards.inventory import Inventory, ModuleCall
 from guards.rules.cost import always_on_services, forbidden_resources, module_calls
-
 from tests.guards.rules.conftest import codes, failing, resource
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from guards.inventory import Inventory
 from guards.live_facts import LiveFacts, StateDigest
 from guards.rules.live_state import state_digest
-
 from tests.guards.rules.conftest import codes, failing
 
 MD5, OTHER = "9e107d9d372bb6826bd81d3542a419d6", "e4d909c290d0fb1ca068ffaddf22cbd0"

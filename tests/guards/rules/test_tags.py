@@ -5,7 +5,6 @@ from __future__ import annotations
 from guards.findings import Status
 from guards.inventory import Inventory
 from guards.rules.tags import lifecycle_tags, taggable_types
-
 from tests.guards.rules.conftest import failing, resource
 
 DEFAULTS = {"aws": {"default_tags": [{"tags": {"lifecycle": "ephemeral"}}]}}

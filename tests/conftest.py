@@ -111,3 +111,11 @@ def aws(moto_endpoint, monkeypatch):
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/dev/null")
     urllib.request.urlopen(urllib.request.Request(f"{moto_endpoint}/moto-api/reset", method="POST"), timeout=30)
     return boto3.Session(region_name="eu-west-2")
+
+
+@pytest.fixture
+def subscribers_served(monkeypatch):
+    """The moto server answers budgets `DescribeSubscribersForNotification` (see the shim)."""
+    from tests.support.moto_shims import serve_budget_subscribers
+
+    serve_budget_subscribers(monkeypatch)

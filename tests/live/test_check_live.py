@@ -11,9 +11,9 @@ import pytest
 from guards.live.cost import month_to_date_window
 from stacks.config import load_config
 from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
-from tests.live.test_budget_live import create_budget
-from tests.live.test_cost_live import answer, seed
-from tests.live.test_infrastructure import _nat, _subnets
+from tests.guards.live.test_budget import create_budget
+from tests.guards.live.test_cost import answer, seed
+from tests.guards.live.test_infrastructure import _nat, _subnets
 
 CONFIG = load_config(CONFIG_FILE)
 REGION, OTHER_REGION = CONFIG.region, "us-east-1"

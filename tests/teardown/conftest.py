@@ -190,7 +190,7 @@ def outdir(synth_dir, tmp_path, monkeypatch) -> Path:
 
 
 def create_budget(session) -> None:
-    from tests.live.test_budget_live import create_budget as create
+    from tests.guards.live.test_budget import create_budget as create
 
     create(session, (10, 20, 28), actual="4.20")
 

@@ -15,7 +15,7 @@ from guards.live_facts import LiveFacts, StateDigest
 from guards.policy import load_policy
 from guards.rules.live_state import state_digest
 from tests.conftest import CORPUS, REPO_ROOT
-from tests.live.refusals import refuse
+from tests.support.refusals import refuse
 
 REGION, BUCKET, TABLE = "eu-west-2", "sg-devmin-state", "sg-devmin-locks"
 DEMO_KEY, CORE_KEY = "dev_min/demo/terraform.tfstate", "dev_min/core/terraform.tfstate"

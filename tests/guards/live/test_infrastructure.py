@@ -13,7 +13,7 @@ from guards.live.infrastructure import collect_infrastructure
 from guards.policy import load_policy
 from guards.rules.cost import always_on_services, forbidden_resources
 from tests.conftest import REPO_ROOT
-from tests.live.refusals import refuse
+from tests.support.refusals import refuse
 
 HOME, OTHER = "eu-west-2", "us-east-1"
 ACCOUNT = "123456789012"  # moto's

@@ -1,26 +1,29 @@
-"""Fixtures for the live tests: moto over loopback HTTP (see tests/conftest.py)."""
+"""What the moto server cannot serve, taught to it in one place, a comment on each patch.
+
+The server still answers over real HTTP; only the missing actions are added, from the
+data moto itself stores.
+"""
 
 from __future__ import annotations
 
 import json
 
-import pytest
+NOTIFICATION_KEYS = ("NotificationType", "ComparisonOperator", "Threshold", "ThresholdType")
 
 
-@pytest.fixture
-def subscribers_served(monkeypatch):
+def serve_budget_subscribers(monkeypatch) -> None:
     """moto 5.2.5 stores a notification's subscribers but does not serve
     `DescribeSubscribersForNotification`. Teach the (in-process, threaded) server that one
     action from its own stored data; the collector still reaches it over HTTP."""
     from moto.budgets.responses import BudgetsResponse
 
-    keys = ("NotificationType", "ComparisonOperator", "Threshold", "ThresholdType")
-
     def describe_subscribers_for_notification(self) -> str:
         wanted = self._get_param("Notification")
         stored = self.backend.budgets[self._get_param("AccountId")][self._get_param("BudgetName")]
         found = next(
-            n for n in stored.notifications if all(n.details.get(k) == wanted.get(k) for k in keys)
+            n
+            for n in stored.notifications
+            if all(n.details.get(k) == wanted.get(k) for k in NOTIFICATION_KEYS)
         )
         return json.dumps({"Subscribers": found.subscribers, "NextToken": None})
 

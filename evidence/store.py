@@ -14,6 +14,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from evidence.snapshot import Snapshot
+from foundation.files import RefusedFile, read_regular_file
 
 SNAPSHOT_SUFFIX = "_snapshot.json"
 
@@ -61,9 +62,9 @@ def read_snapshot(path: Path) -> Snapshot:
     """Load a snapshot and re-derive its verdict; a recorded verdict that disagrees with
     its own findings (hand-edited evidence) is refused."""
     try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise EvidenceError(f"{path}: not a readable snapshot: {_first_line(exc)}") from None
+        data = read_regular_file(path)
+    except RefusedFile as exc:
+        raise EvidenceError(f"{path}: not a readable snapshot: {exc}") from None
     return parse_snapshot(data, source=str(path))
 
 

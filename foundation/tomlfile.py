@@ -12,6 +12,8 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from foundation.files import MissingFile, RefusedFile, read_regular_file
+
 Model = TypeVar("Model", bound=BaseModel)
 
 
@@ -30,10 +32,12 @@ def load_toml_model(
 ) -> Model:
     """Read `path` and validate it as `model`, raising `error` with a one-line reason."""
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        raw = tomllib.loads(read_regular_file(path).decode("utf-8"))
+    except MissingFile:
         raise error(f"{path}: {kind} file not found (set {env_var})") from None
-    except (OSError, UnicodeDecodeError) as exc:
+    except RefusedFile as exc:
+        raise error(f"{path}: {exc}") from None
+    except UnicodeDecodeError as exc:
         raise error(f"{path}: cannot read: {exc}") from None
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML: {exc}") from None

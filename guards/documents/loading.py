@@ -8,7 +8,6 @@ purpose with a one-line reason that says how to produce the right input.
 from __future__ import annotations
 
 import codecs
-import hashlib
 import json
 import os
 import re
@@ -16,6 +15,8 @@ from collections.abc import Collection, Mapping
 from dataclasses import dataclass
 from typing import Literal
 
+from foundation.digests import bytes_sha256
+from foundation.files import RefusedFile, read_regular_file
 from guards.documents.errors import InputError
 from guards.documents.shapes import kind_of
 from guards.documents.toplevel import ElementSink, TopLevel, read_object
@@ -63,6 +64,10 @@ _SYNTH_KEYS = frozenset(
 )
 _UI_EVENT_KEYS = frozenset({"@level", "@message", "@module", "@timestamp"})
 _WHITESPACE = re.compile(r"[ \t\n\r]*")
+_INT_DIGITS_MARK = "integer string conversion"
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F][0-9a-fA-F]{2}")
+_HIGH_SURROGATE = re.compile(r"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_LOW_SURROGATE = re.compile(r"\\u[dD][c-fC-F][0-9a-fA-F]{2}")
 _WRAPPER_MARKS = ("[command]", "::debug::", "::set-output", "::group::", "::error::")
 
 
@@ -76,14 +81,13 @@ class RawDocument:
 
 
 def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A regular file's bytes within the input limit; anything else is refused at once."""
+    if os.path.isdir(path):
+        raise InputError("is a directory, not a document file")
     try:
-        with open(path, "rb") as handle:
-            return handle.read()
-    except IsADirectoryError:
-        raise InputError("is a directory, not a document file") from None
-    except OSError as error:
-        reason = error.strerror or type(error).__name__
-        raise InputError(f"cannot be read ({reason})") from None
+        return read_regular_file(path)
+    except RefusedFile as refused:
+        raise InputError(str(refused)) from None
 
 
 def decode_text(data: bytes) -> str:
@@ -119,7 +123,7 @@ def read_document(path: str | os.PathLike[str]) -> RawDocument:
 
 
 def document_from_bytes(data: bytes, path: str) -> RawDocument:
-    digest = hashlib.sha256(data).hexdigest()
+    digest = bytes_sha256(data)
     text = decode_text(data)
     return RawDocument(path=path, text=text, digest=digest)
 
@@ -197,14 +201,46 @@ def parse_document(
         raise InputError("the file is empty")
     if text[start] != "{":
         raise _explain_unparsable(text, json.JSONDecodeError("Expecting '{'", text, 0))
+    _refuse_lone_surrogates(text)
     try:
         top = read_object(text, sinks=sinks, drop=drop)
+    except InputError:
+        raise
     except json.JSONDecodeError as error:
         raise _explain_unparsable(text, error) from None
     except RecursionError:
         raise InputError("nests too deeply to be read") from None
+    except ValueError as error:
+        if _INT_DIGITS_MARK not in str(error):
+            raise
+        raise InputError("holds a number with more digits than can be read (over 4,300)") from None
     _check_trailing(text, top)
     return top
+
+
+def _escaped(text: str, at: int) -> bool:
+    """Whether the backslash at `at` is itself escaped (preceded by an odd run of them)."""
+    run = 0
+    while at - run - 1 >= 0 and text[at - run - 1] == "\\":
+        run += 1
+    return run % 2 == 1
+
+
+def _refuse_lone_surrogates(text: str) -> None:
+    """A `\\ud800` escape with no partner decodes to a string that cannot be written as
+    UTF-8 (a snapshot, SARIF, the terminal): refuse the document, naming where."""
+    for match in _SURROGATE_ESCAPE.finditer(text):
+        if _escaped(text, match.start()):  # `\\\\ud800`: a backslash, then the text "ud800"
+            continue
+        escape = match.group(0)
+        if escape[3].lower() in "89ab":  # high: a low escape must follow at once
+            if _LOW_SURROGATE.fullmatch(text, match.end(), match.end() + 6):
+                continue
+        elif match.start() >= 6 and _HIGH_SURROGATE.fullmatch(text, match.start() - 6, match.start()):
+            if not _escaped(text, match.start() - 6):
+                continue
+        line = text.count("\n", 0, match.start()) + 1
+        raise InputError(f"holds an unpaired UTF-16 surrogate escape ({escape}) at line {line}")
 
 
 def detect_kind(top: TopLevel) -> DocumentKind:

@@ -65,6 +65,11 @@ def stack_name_of(document: Any) -> str | None:
     return name if isinstance(name, str) and name.strip() else None
 
 
+#: A literal count is expanded into one Resource per instance; past this it is an input
+#: error rather than an allocation (a literal for_each is already bounded by the file).
+MAX_LITERAL_COUNT = 10_000
+
+
 def instance_count(count: Any, where: str) -> int | None:
     """A literal count, or None when it is an expression known only at plan time."""
     if isinstance(count, str):
@@ -79,6 +84,11 @@ def instance_count(count: Any, where: str) -> int | None:
         raise wrong_type(where, "a whole number or an expression", count)
     if count < 0:
         raise InputError(f"{where} must not be negative")
+    if count > MAX_LITERAL_COUNT:
+        raise InputError(
+            f"{where} is {count}, past the bound of {MAX_LITERAL_COUNT} instances a block may "
+            "expand to (no real stack declares that many; check the configuration)"
+        )
     return count
 
 

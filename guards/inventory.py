@@ -57,6 +57,12 @@ class Resource:
     def exists_after_apply(self) -> bool:
         return self.mode == "managed" and self.action in EXISTS_AFTER
 
+    @property
+    def bills_after_apply(self) -> bool:
+        """Exists after apply, managed or not: a forgotten resource (`removed` with
+        `destroy = false`) leaves terraform's state but keeps running and billing."""
+        return self.exists_after_apply or (self.mode == "managed" and self.action == "forget")
+
 
 @dataclass(slots=True, frozen=True)
 class ModuleCall:

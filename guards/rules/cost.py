@@ -29,7 +29,7 @@ def forbidden_resources(inventory: Inventory, policy: Policy) -> list[Finding]:
     checked = 0
     findings: list[Finding] = []
     for resource in inventory.resources:
-        if not resource.exists_after_apply:
+        if not resource.bills_after_apply:
             continue
         checked += 1
         code = forbidden.get(resource.type)
@@ -67,7 +67,7 @@ def always_on_services(inventory: Inventory, policy: Policy) -> list[Finding]:
     findings: list[Finding] = []
     checked = 0
     for resource in inventory.resources:
-        if resource.type not in policy.cost.service_types or not resource.exists_after_apply:
+        if resource.type not in policy.cost.service_types or not resource.bills_after_apply:
             continue
         checked += 1
         lifecycle = _service_lifecycle(resource, policy)

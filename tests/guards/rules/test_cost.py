@@ -8,7 +8,7 @@ from guards.rules.cost import always_on_services, forbidden_resources, module_ca
 from tests.guards.rules.conftest import codes, failing, resource
 
 
-def test_nat_gateway_counts_by_what_exists_after_apply(policy):
+def test_nat_gateway_counts_by_what_bills_after_apply(policy):
     inventory = Inventory(
         resources=[
             resource("aws_nat_gateway", "created", action="create"),
@@ -26,8 +26,17 @@ def test_nat_gateway_counts_by_what_exists_after_apply(policy):
         "aws_nat_gateway.updated",
         "aws_nat_gateway.replaced",
         "aws_nat_gateway.kept",
+        # forgotten (`removed { lifecycle { destroy = false } }`): unmanaged, still billing
+        "aws_nat_gateway.forgotten",
     }
     assert codes(findings) == {"forbidden-nat-gateway"}
+
+
+def test_a_forgotten_service_is_still_always_on(policy):
+    inventory = Inventory(
+        resources=[resource("aws_ecs_service", "api", stack="core", action="forget", values={"desired_count": 2})]
+    )
+    assert failing(always_on_services(inventory, policy)) == {"aws_ecs_service.api"}
 
 
 def test_one_finding_per_instance_inside_modules(policy):

@@ -9,6 +9,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
 
+from foundation.names import check_segment
 from guards.findings import Finding
 from guards.waivers import AppliedWaiver
 
@@ -44,6 +45,11 @@ class Snapshot(BaseModel):
     details: dict[str, Any] = Field(
         default_factory=dict, description="Lane-specific facts, e.g. data_as_of and query windows."
     )
+
+    @field_validator("lane", "run_id", "environment")
+    @classmethod
+    def _one_path_segment(cls, value: str) -> str:
+        return check_segment(value, "name")
 
     @field_validator("findings")
     @classmethod

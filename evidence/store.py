@@ -1,7 +1,7 @@
 """Where snapshots live on disk: `<root>/<env>/<lane>/<run_id>/<lane>_snapshot.json`.
 
-Writes are atomic (a temporary file renamed into place) and never overwrite an earlier
-snapshot: evidence is append-only.
+Writes are atomic and exclusive (a complete temporary file hard-linked into place) and
+never overwrite an earlier snapshot: evidence is append-only.
 """
 
 from __future__ import annotations
@@ -15,6 +15,7 @@ from pydantic import ValidationError
 
 from evidence.snapshot import Snapshot
 from foundation.files import RefusedFile, read_regular_file
+from foundation.names import check_segment
 
 SNAPSHOT_SUFFIX = "_snapshot.json"
 
@@ -24,6 +25,12 @@ class EvidenceError(ValueError):
 
 
 def lane_snapshot_path(root: Path, environment: str, lane: str, run_id: str) -> Path:
+    """The snapshot's path; each name must be one safe segment, so the path stays below root."""
+    try:
+        for value, what in ((environment, "environment"), (lane, "lane"), (run_id, "run id")):
+            check_segment(value, what)
+    except ValueError as exc:
+        raise EvidenceError(str(exc)) from None
     return root / environment / lane / run_id / f"{lane}{SNAPSHOT_SUFFIX}"
 
 
@@ -40,6 +47,9 @@ def ensure_unwritten(root: Path, environment: str, lanes: list[str], run_id: str
 
 
 def write_snapshot(root: Path, snapshot: Snapshot) -> Path:
+    """Write the whole snapshot beside its place, then link it into place: the link fails
+    if the name is taken, so of two writers with one run id exactly one wins, and a reader
+    never sees a half-written file."""
     path = snapshot_path(root, snapshot)
     if path.exists():
         raise EvidenceError(f"{path}: a snapshot for this lane and run already exists")
@@ -48,10 +58,13 @@ def write_snapshot(root: Path, snapshot: Snapshot) -> Path:
     try:
         with os.fdopen(handle, "w", encoding="utf-8") as stream:
             stream.write(snapshot.to_json())
-        os.replace(temporary, path)
-    except BaseException:
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.link(temporary, path)
+    except FileExistsError:
+        raise EvidenceError(f"{path}: a snapshot for this lane and run already exists") from None
+    finally:
         Path(temporary).unlink(missing_ok=True)
-        raise
     return path
 
 

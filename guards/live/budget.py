@@ -13,6 +13,7 @@ import datetime as dt
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from foundation.money import finite_amount
 from foundation.aws import ClientFactory, FailedCall, error_code, pages
 from guards.findings import Finding, error
 from guards.inventory import Resource
@@ -109,7 +110,7 @@ def actual_spend(
 
     actual = (budget.get("CalculatedSpend") or {}).get("ActualSpend") or {}
     try:
-        amount = Decimal(actual["Amount"])
+        amount = finite_amount(actual["Amount"])
     except (KeyError, TypeError, InvalidOperation):
         return cannot_judge("the budget reports no readable actual spend")
     if actual.get("Unit") != "USD":

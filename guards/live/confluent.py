@@ -23,6 +23,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from foundation.clock import utc_now
+from foundation.money import finite_amount
 from foundation.paging import EndlessPagination, follow_cursor
 from guards.findings import Finding, error
 from guards.live.cost import MalformedAnswer, empty_window_spend, month_to_date_window
@@ -53,7 +54,7 @@ def _money(value: Any) -> Decimal:
     """A JSON number (parsed as Decimal) or a numeric string; anything else is malformed."""
     if isinstance(value, bool) or not isinstance(value, (Decimal, str)):
         raise TypeError(type(value).__name__)
-    return Decimal(value)
+    return finite_amount(value)
 
 
 def line_amount(item: Any) -> Decimal:

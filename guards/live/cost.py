@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 from foundation.aws import ClientFactory
 from foundation.clock import utc_now
+from foundation.money import finite_amount
 from foundation.paging import EndlessPagination, follow_cursor
 from guards.findings import Finding, error
 from guards.live.errors import API_FAILURES, api_error
@@ -64,7 +65,7 @@ def sum_unblended_usd(pages: list[dict[str, Any]]) -> Decimal:
     for period in periods:
         try:
             metric = period["Total"][METRIC]
-            unit, amount = metric["Unit"], Decimal(metric["Amount"])
+            unit, amount = metric["Unit"], finite_amount(metric["Amount"])
         except (KeyError, TypeError, InvalidOperation) as exc:
             raise MalformedAnswer(
                 f"a period without a readable Total.{METRIC} ({type(exc).__name__})"

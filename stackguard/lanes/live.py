@@ -36,6 +36,11 @@ class LiveScope:
     today: dt.date
     confluent_url: str = DEFAULT_CONFLUENT_URL
 
+    def covers(self, stack: str | None) -> bool:
+        """Untagged resources are anyone's bill and always count; so does every resource
+        when the whole platform is in scope, whatever stack its tag names."""
+        return stack is None or set(STACK_NAMES) <= set(self.stacks) or stack in self.stacks
+
 
 def parse_sections(only: str | None) -> frozenset[str]:
     if not only:
@@ -101,8 +106,7 @@ def _read_infrastructure(clients: ClientFactory, regions: list[str], scope: Live
     from guards.live.infrastructure import collect_infrastructure
 
     resources, errors = collect_infrastructure(clients, regions)
-    # Untagged resources belong to no stack and are always shown: they may be anyone's bill.
-    inventory.resources.extend(r for r in resources if r.stack is None or r.stack in scope.stacks)
+    inventory.resources.extend(r for r in resources if scope.covers(r.stack))
     assert inventory.live is not None
     inventory.live.errors.extend(errors)
 

@@ -130,3 +130,16 @@ def test_only_backend_judges_no_spend(aws, tmp_path):
     snapshot = json.loads(stdout)
     assert code == 0, snapshot["blockers"]
     assert not any(f["code"].startswith("cost-") and f["status"] != "PASS" for f in snapshot["findings"])
+
+
+@pytest.mark.parametrize("tag", [{"stack": "someone-else"}, {}], ids=["unknown-stack-tag", "untagged"])
+def test_without_stack_every_forbidden_resource_counts_whatever_its_tag(aws, tmp_path, tag):
+    ec2 = aws.client("ec2", region_name=REGION)
+    nat = _nat(ec2, _subnets(ec2, REGION)[0], **tag)
+    code, stdout, stderr = in_process(
+        "check", "live", "--config", str(CONFIG_FILE), "--only", "infra", "--format", "json",
+        "--evidence-dir", str(tmp_path),
+    )
+    snapshot = json.loads(stdout)
+    assert code == 1, stderr
+    assert [(b["code"], b["subject"].endswith(nat)) for b in snapshot["blockers"]] == [("forbidden-nat-gateway", True)]

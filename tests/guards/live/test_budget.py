@@ -202,3 +202,14 @@ def test_unreadable_subscribers_are_an_error_and_unknown_never_a_fail(aws, polic
 )
 def test_current_period(unit, today, period):
     assert current_period(unit, today) == period
+
+
+@pytest.mark.parametrize("actual", ["NaN", "Infinity"])
+def test_a_non_finite_actual_spend_is_an_error_never_a_number(aws, subscribers_served, actual):
+    create_budget(aws, actual=actual)
+    _, spend, errors = collect_budget(
+        client_factory(aws), account_id=ACCOUNT, budget_name=NAME, stack="core", today=TODAY
+    )
+    assert spend == []
+    assert [(f.code, f.status) for f in errors] == [("budget-stop-reached", Status.ERROR)]
+    assert "no readable actual spend" in errors[0].message

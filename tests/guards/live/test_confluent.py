@@ -157,6 +157,9 @@ def test_malformed_json_is_an_error_not_zero(httpserver, base_url):
         ({"data": [{"id": "c-1", "unit": "GB"}]}, "without a readable amount"),
         ({"data": [line("12,50")]}, "without a readable amount"),
         ({"data": [line(True)]}, "without a readable amount"),
+        ({"data": [line("NaN")]}, "without a readable amount"),
+        ({"data": [line("Infinity")]}, "without a readable amount"),
+        ({"data": [line("-inf")]}, "without a readable amount"),
         ({"data": [], "metadata": {"next": 42}}, "not a link"),
     ],
 )

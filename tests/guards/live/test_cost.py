@@ -169,6 +169,10 @@ def test_pages_are_followed_and_added_exactly(aws, moto_endpoint):
             "Total.UnblendedCost",
         ),
         ((answer("2026-02-01", "2026-02-14", "lots"),), "Total.UnblendedCost"),
+        # a NaN compares false with every threshold: the stop would never fire
+        ((answer("2026-02-01", "2026-02-14", "NaN"),), "Total.UnblendedCost"),
+        ((answer("2026-02-01", "2026-02-14", "Infinity"),), "Total.UnblendedCost"),
+        ((answer("2026-02-01", "2026-02-14", "-Infinity"),), "Total.UnblendedCost"),
     ],
 )
 def test_a_malformed_answer_is_cost_query_failed_not_zero(aws, moto_endpoint, answers, reason):

@@ -21,12 +21,25 @@ class LaneResult(BaseModel):
     reasons: list[str]
 
 
+class WaivedFinding(BaseModel):
+    """A finding that would block but for a waiver: never hidden by the roll-up."""
+
+    model_config = ConfigDict(frozen=True)
+
+    lane: str
+    code: str
+    subject: str
+    stack: str | None
+    justification: str
+
+
 class Verdict(BaseModel):
     model_config = ConfigDict(frozen=True)
 
     policy_digest: str
     lanes: list[LaneResult]
     problems: list[str]  # unreadable snapshots and other input the verdict could not use
+    waived: list[WaivedFinding] = []
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -64,4 +77,15 @@ def decide(
         policy_digest=policy_digest,
         lanes=[_judge(lane, newest.get(lane), policy_digest) for lane in lanes],
         problems=list(problems or []),
+        waived=[waived for lane in lanes if lane in newest for waived in _waived(newest[lane])],
     )
+
+
+def _waived(snapshot: Snapshot) -> list[WaivedFinding]:
+    return [
+        WaivedFinding(
+            lane=snapshot.lane, code=f.code, subject=f.subject, stack=f.stack, justification=f.waiver
+        )
+        for f in snapshot.findings
+        if f.waiver is not None
+    ]

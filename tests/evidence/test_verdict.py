@@ -47,3 +47,12 @@ def test_newest_snapshot_of_a_lane_counts():
 def test_unreadable_evidence_blocks():
     verdict = decide([make_snapshot(CLEAN)], policy_digest=DIGEST, required_lanes=["synth"], problems=["x: unreadable"])
     assert not verdict.passed
+
+
+def test_every_waived_finding_is_listed_even_when_the_verdict_passes():
+    waived = DIRTY[0].model_copy(update={"waiver": "legacy NAT, removed next sprint"})
+    verdict = decide([make_snapshot([*CLEAN, waived])], policy_digest=DIGEST, required_lanes=["synth"])
+    assert verdict.passed
+    assert [(w.lane, w.code, w.subject, w.justification) for w in verdict.waived] == [
+        ("synth", "forbidden-nat-gateway", "aws_nat_gateway.x", "legacy NAT, removed next sprint")
+    ]

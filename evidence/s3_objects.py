@@ -70,6 +70,9 @@ def put_new(s3: Any, bucket: str, key: str, body: bytes) -> None:
             Body=body,
             IfNoneMatch="*",
             ContentType="application/json",
+            # Named as well as given: S3 refuses a write into an Object Lock bucket that
+            # carries neither Content-MD5 nor x-amz-sdk-checksum-algorithm.
+            ChecksumAlgorithm="SHA256",
             ChecksumSHA256=base64.b64encode(hashlib.sha256(body).digest()).decode("ascii"),
         )
     except ClientError as exc:

@@ -76,6 +76,9 @@ class BackendConfig(_Strict):
 
 class EvidenceConfig(_Strict):
     bucket: BucketName
+    #: S3 Object Lock (governance mode) keeps each published object this long; old
+    #: versions expire after it, so the bucket's cost stays bounded.
+    retention_days: int = Field(default=90, ge=1, le=3650)
 
 
 class BudgetConfig(_Strict):

@@ -37,7 +37,13 @@ class CoreStack(PlatformStack):
         super().__init__(scope, "core", config=config, local_state_path=local_state_path)
 
         state = SecureBucket(self, "state_bucket", bucket_name=config.backend.state_bucket)
-        evidence = SecureBucket(self, "evidence_bucket", bucket_name=config.evidence.bucket)
+        evidence = SecureBucket(
+            self,
+            "evidence_bucket",
+            bucket_name=config.evidence.bucket,
+            noncurrent_days=config.evidence.retention_days,
+            retention_days=config.evidence.retention_days,
+        )
 
         lock_table = DynamodbTable(
             self,

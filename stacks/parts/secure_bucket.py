@@ -11,6 +11,11 @@ from cdktf_cdktf_provider_aws.s3_bucket_lifecycle_configuration import (
     S3BucketLifecycleConfigurationRuleFilter,
     S3BucketLifecycleConfigurationRuleNoncurrentVersionExpiration,
 )
+from cdktf_cdktf_provider_aws.s3_bucket_object_lock_configuration import (
+    S3BucketObjectLockConfigurationA,
+    S3BucketObjectLockConfigurationRuleA,
+    S3BucketObjectLockConfigurationRuleDefaultRetentionA,
+)
 from cdktf_cdktf_provider_aws.s3_bucket_policy import S3BucketPolicy
 from cdktf_cdktf_provider_aws.s3_bucket_public_access_block import S3BucketPublicAccessBlock
 from cdktf_cdktf_provider_aws.s3_bucket_server_side_encryption_configuration import (
@@ -32,17 +37,26 @@ class SecureBucket(Construct):
 
     `prevent_destroy` makes Terraform refuse any plan that deletes the bucket, which is
     the last line of defence for the state and the evidence. Old object versions expire
-    so a versioned bucket cannot grow the bill without bound.
+    so a versioned bucket cannot grow the bill without bound. With `retention_days`, S3
+    Object Lock keeps every object version for that long in governance mode: evidence
+    cannot be overwritten or deleted, except by a principal granted the explicit bypass.
     """
 
     def __init__(
-        self, scope: Construct, logical_id: str, *, bucket_name: str, noncurrent_days: int = 90
+        self,
+        scope: Construct,
+        logical_id: str,
+        *,
+        bucket_name: str,
+        noncurrent_days: int = 90,
+        retention_days: int | None = None,
     ) -> None:
         super().__init__(scope, logical_id)
         self.bucket = S3Bucket(
             self,
             "bucket",
             bucket=bucket_name,
+            object_lock_enabled=retention_days is not None or None,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=True),
         )
         self.bucket.override_logical_id(logical_id)
@@ -55,6 +69,20 @@ class SecureBucket(Construct):
             versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
         versioning.override_logical_id(f"{logical_id}_versioning")
+
+        if retention_days is not None:
+            lock = S3BucketObjectLockConfigurationA(
+                self,
+                "object_lock",
+                bucket=bucket_id,
+                rule=S3BucketObjectLockConfigurationRuleA(
+                    default_retention=S3BucketObjectLockConfigurationRuleDefaultRetentionA(
+                        mode="GOVERNANCE", days=retention_days
+                    )
+                ),
+                depends_on=[versioning],
+            )
+            lock.override_logical_id(f"{logical_id}_object_lock")
 
         encryption = S3BucketServerSideEncryptionConfigurationA(
             self,

@@ -38,8 +38,20 @@ CLEAN = [passed("forbidden-nat-gateway", "*", None, "checked")]
 
 @pytest.fixture
 def s3(aws):
+    """The evidence bucket as core makes it: Object Lock on, governance-mode default retention."""
     client = aws.client("s3")
-    client.create_bucket(Bucket=BUCKET, CreateBucketConfiguration={"LocationConstraint": CONFIG.region})
+    client.create_bucket(
+        Bucket=BUCKET,
+        CreateBucketConfiguration={"LocationConstraint": CONFIG.region},
+        ObjectLockEnabledForBucket=True,
+    )
+    client.put_object_lock_configuration(
+        Bucket=BUCKET,
+        ObjectLockConfiguration={
+            "ObjectLockEnabled": "Enabled",
+            "Rule": {"DefaultRetention": {"Mode": "GOVERNANCE", "Days": CONFIG.evidence.retention_days}},
+        },
+    )
     return client
 
 
@@ -74,6 +86,19 @@ def closed_endpoint() -> str:
     with socket.socket() as probe:  # a port nothing listens on
         probe.bind(("127.0.0.1", 0))
         return f"http://127.0.0.1:{probe.getsockname()[1]}"
+
+
+def test_published_evidence_is_retained_and_cannot_be_deleted(s3, run_dir):
+    code, _, stderr = publish(run_dir)
+    assert code == 0, stderr
+    for key in ALL_KEYS:
+        head = s3.head_object(Bucket=BUCKET, Key=key)
+        assert head["ObjectLockMode"] == "GOVERNANCE"
+        with pytest.raises(s3.exceptions.ClientError, match="AccessDenied"):
+            s3.delete_object(Bucket=BUCKET, Key=key, VersionId=head["VersionId"])
+    assert set(objects(s3)) == ALL_KEYS
+    code, stdout, _ = verdict(ENV_URL, "--run-id", RUN)
+    assert code == 0 and "VERDICT: PASS" in stdout
 
 
 def test_publish_uploads_each_snapshot_and_beside_it_an_index_listing_it(s3, run_dir):

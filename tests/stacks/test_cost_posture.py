@@ -99,3 +99,12 @@ def test_buckets_are_versioned_encrypted_private_and_tls_only(stacks):
         ))
         policy = resources(core, "aws_s3_bucket_policy")[f"{bucket}_tls_only"]["policy"]
         assert '"aws:SecureTransport": "false"' in policy and '"Effect": "Deny"' in policy
+
+
+def test_published_evidence_is_immutable_for_the_retention_period(stacks, platform_config):
+    core = stacks["core"]["resource"]
+    assert core["aws_s3_bucket"]["evidence_bucket"]["object_lock_enabled"] is True
+    lock = core["aws_s3_bucket_object_lock_configuration"]["evidence_bucket_object_lock"]
+    assert lock["bucket"] == "${aws_s3_bucket.evidence_bucket.id}"
+    assert lock["rule"]["default_retention"] == {"mode": "GOVERNANCE", "days": platform_config.evidence.retention_days}
+    assert "object_lock_enabled" not in core["aws_s3_bucket"]["state_bucket"]

@@ -10,11 +10,11 @@ Budgets is a global service: every call goes to us-east-1 and names the account.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal, InvalidOperation
+from decimal import InvalidOperation
 from typing import Any
 
-from foundation.money import finite_amount
 from foundation.aws import ClientFactory, FailedCall, error_code, pages
+from foundation.money import finite_amount
 from guards.findings import Finding, error
 from guards.inventory import Resource
 from guards.live.errors import API_FAILURES, api_error

@@ -89,12 +89,23 @@ def _same_origin(url: str, base_url: str) -> bool:
     return (ours.scheme, ours.netloc) == (theirs.scheme, theirs.netloc)
 
 
+class _SameOriginRedirects(urllib.request.HTTPRedirectHandler):
+    """urllib forwards the Authorization header on redirects, to any host: refuse a
+    redirect to another origin instead of handing it the Confluent secret."""
+
+    def redirect_request(self, req, fp, code, msg, headers, newurl):  # noqa: ANN001 - urllib's signature
+        if not _same_origin(newurl, req.full_url):
+            raise QueryFailed(f"answered HTTP {code} redirecting to another origin; credentials were not sent there")
+        return super().redirect_request(req, fp, code, msg, headers, newurl)
+
+
 def _get_json(url: str, authorization: str, timeout: float) -> Any:
     request = urllib.request.Request(
         url, headers={"Authorization": authorization, "Accept": "application/json"}
     )
+    opener = urllib.request.build_opener(_SameOriginRedirects)
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:
+        with opener.open(request, timeout=timeout) as response:
             body = response.read()
     except urllib.error.HTTPError as exc:
         raise QueryFailed(f"answered HTTP {exc.code} {exc.reason}") from None

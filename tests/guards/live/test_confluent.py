@@ -239,3 +239,29 @@ def test_server_errors_are_errors(httpserver, base_url):
     )
     assert spend == []
     assert "answered HTTP 503" in the_error(findings, base_url).message
+
+
+def test_a_redirect_to_another_origin_never_receives_the_credentials(httpserver, base_url):
+    from pytest_httpserver import HTTPServer
+
+    elsewhere = HTTPServer(host="127.0.0.1", port=0)
+    elsewhere.expect_request(PATH).respond_with_json({"data": [line(1)]})
+    elsewhere.start()
+    try:
+        target = elsewhere.url_for(PATH)
+        httpserver.expect_request(PATH).respond_with_data("", status=302, headers={"Location": target})
+        spend, findings = collect_confluent_cost(today=TODAY, base_url=base_url, environ=CREDENTIALS, now=NOW)
+        assert spend == []
+        assert "redirecting to another origin" in the_error(findings, base_url).message
+        assert elsewhere.log == []  # the other origin was never asked, so never saw the secret
+    finally:
+        elsewhere.clear()
+        elsewhere.stop()
+
+
+def test_a_redirect_within_the_api_is_followed_with_the_credentials(httpserver, base_url):
+    httpserver.expect_request("/moved").respond_with_handler(billing_api({None: {"data": [line(2)]}}))
+    httpserver.expect_request(PATH).respond_with_data("", status=302, headers={"Location": f"{base_url}/moved"})
+    spend, findings = collect_confluent_cost(today=TODAY, base_url=base_url, environ=CREDENTIALS, now=NOW)
+    assert findings == []
+    assert spend[0].amount_usd == Decimal(2)

@@ -16,9 +16,10 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from foundation.tomlfile import describe, load_toml_model
+from guards import catalog
 
 POLICY_ENV_VAR = "STACKGUARD_POLICY"
 DEFAULT_POLICY_FILE = Path("policy.toml")  # relative to where the command runs
@@ -45,10 +46,21 @@ class StacksPolicy(_Strict):
         return None
 
 
+#: The codes a module's switch can create what they forbid.
+SWITCH_CODES = (catalog.FORBIDDEN_NAT_GATEWAY, catalog.FORBIDDEN_LOAD_BALANCER, catalog.ALWAYS_ON_FLEET)
+
+
 class ModuleSwitch(_Strict):
     input: str
     default: bool
-    code: Literal["forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet"]
+    code: str
+
+    @field_validator("code")
+    @classmethod
+    def _forbidding(cls, code: str) -> str:
+        if code not in SWITCH_CODES:
+            raise ValueError(f"must be one of {', '.join(SWITCH_CODES)}, not {code!r}")
+        return code
 
 
 class KnownModule(_Strict):
@@ -77,9 +89,9 @@ class CostPolicy(_Strict):
     @cached_property
     def forbidden_types(self) -> dict[str, str]:
         """Resource type -> the code a resource of that type is reported under."""
-        codes = {t: "forbidden-nat-gateway" for t in self.nat_gateway_types}
-        codes |= {t: "forbidden-load-balancer" for t in self.load_balancer_types}
-        codes |= {t: "always-on-fleet" for t in self.fleet_types}
+        codes = {t: catalog.FORBIDDEN_NAT_GATEWAY for t in self.nat_gateway_types}
+        codes |= {t: catalog.FORBIDDEN_LOAD_BALANCER for t in self.load_balancer_types}
+        codes |= {t: catalog.ALWAYS_ON_FLEET for t in self.fleet_types}
         return codes
 
     def known_module(self, source: str) -> KnownModule | None:

@@ -8,10 +8,9 @@ from fnmatch import fnmatchcase
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from guards import catalog
 from guards.findings import BLOCKING, Finding, fail
 from guards.policy import Waiver
-
-CODES = ("waiver-expired",)
 
 
 class AppliedWaiver(BaseModel):
@@ -48,7 +47,7 @@ def apply_waivers(
         if waiver.expires < today:
             result.append(
                 fail(
-                    "waiver-expired",
+                    catalog.WAIVER_EXPIRED,
                     f"waiver:{waiver.rule}:{waiver.subject}",
                     None,
                     f"waiver for {waiver.rule} on {waiver.subject!r} expired on {waiver.expires}",

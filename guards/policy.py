@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from foundation.tomlfile import describe, load_toml_model
 from guards import catalog
+from guards.catalog import CATALOG
 
 POLICY_ENV_VAR = "STACKGUARD_POLICY"
 DEFAULT_POLICY_FILE = Path("policy.toml")  # relative to where the command runs
@@ -173,10 +174,23 @@ class VerdictPolicy(_Strict):
 
 
 class Waiver(_Strict):
-    rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="A code of the catalog.")
     subject: str = Field(min_length=1, description="Address or ARN; shell-style wildcards.")
     justification: str = Field(min_length=10)
     expires: dt.date
+
+    @model_validator(mode="after")
+    def _waivable_code(self) -> Waiver:
+        """A waiver for a code nobody reports would silently cover nothing; a safety gate
+        is waived only by its own visible flag, if it has one."""
+        code = CATALOG.get(self.rule)
+        what = f"waiver for {self.rule!r} on {self.subject!r}"
+        if code is None:
+            raise ValueError(f"{what}: unknown code (not in the catalog; see the README's code table)")
+        if not code.waivable:
+            way = f"{code.waived_by} is the visible way" if code.waived_by else "it is a safety gate"
+            raise ValueError(f"{what}: {code.id} cannot be waived in the policy ({way})")
+        return self
 
 
 class Policy(_Strict):

@@ -7,10 +7,12 @@ import tomllib
 import pytest
 import tomli_w
 
+from guards.catalog import CATALOG
 from guards.policy import PolicyError, load_policy
 from tests.conftest import REPO_ROOT
 
 POLICY_FILE = REPO_ROOT / "policy.toml"
+WAIVER = {"rule": "forbidden-nat-gateway", "subject": "aws_nat_gateway.*", "justification": "long enough reason", "expires": "2027-01-01"}
 
 
 def variant(tmp_path, mutate):
@@ -57,6 +59,23 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
             "waivers.0.rule",
         ),
         (lambda r: r.update(waivers=[{"rule": "unknown-count", "subject": "x", "justification": "why"}]), "waivers.0.justification"),
+        (
+            lambda r: r.update(waivers=[WAIVER | {"rule": "forbiden-nat-gateway"}]),
+            "waivers.0: waiver for 'forbiden-nat-gateway' on 'aws_nat_gateway.*': unknown code (not in the catalog",
+        ),
+        (
+            lambda r: r.update(waivers=[WAIVER, WAIVER | {"rule": "static-credentials"}]),
+            "waivers.1: waiver for 'static-credentials' on 'aws_nat_gateway.*': static-credentials cannot be "
+            "waived in the policy (--allow-static-credentials is the visible way)",
+        ),
+        (
+            lambda r: r.update(waivers=[WAIVER | {"rule": "preserve-violation"}]),
+            "preserve-violation cannot be waived in the policy (it is a safety gate)",
+        ),
+        (
+            lambda r: r["cost"]["modules"][0]["switches"][0].update(code="unknown-count"),
+            "cost.modules.0.switches.0.code: must be one of forbidden-nat-gateway, forbidden-load-balancer, always-on-fleet",
+        ),
     ],
 )
 def test_invalid_policy_names_the_field(tmp_path, mutate, field):
@@ -64,6 +83,17 @@ def test_invalid_policy_names_the_field(tmp_path, mutate, field):
         load_policy(variant(tmp_path, mutate))
     assert field in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_waiver_for_a_waivable_catalog_code_is_valid(tmp_path):
+    policy = load_policy(variant(tmp_path, lambda r: r.update(waivers=[WAIVER])))
+    assert [w.rule for w in policy.waivers] == ["forbidden-nat-gateway"]
+
+
+@pytest.mark.parametrize("code", sorted(c.id for c in CATALOG.values() if not c.waivable))
+def test_no_safety_gate_can_be_waived_in_the_policy(tmp_path, code):
+    with pytest.raises(PolicyError, match=f"{code} cannot be waived in the policy"):
+        load_policy(variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"rule": code}])))
 
 
 def test_missing_policy_file(tmp_path):

@@ -3,6 +3,7 @@ README all answer to it."""
 
 from __future__ import annotations
 
+import importlib.util
 import pickle
 
 import pytest
@@ -21,6 +22,14 @@ NOT_WAIVABLE = {
     "preserve-violation", "destroy-out-of-scope", "destroy-unexpected-action", "static-credentials",
     "state-locked", "deploy-order", "destroy-order",
 }
+
+
+def render_catalog():
+    spec = importlib.util.spec_from_file_location("render_catalog", REPO_ROOT / "scripts" / "render_catalog.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 def test_rule_families_are_exactly_these():
@@ -97,6 +106,30 @@ def test_a_finding_with_a_code_outside_the_catalog_cannot_be_built(code):
     """Whatever emits a finding, its code is in the catalog: a typo fails loudly here."""
     with pytest.raises(ValidationError, match="not a code in guards.catalog"):
         Finding(code=code, status=Status.FAIL, subject="x", message="m")
+
+
+def test_readme_code_table_is_the_rendered_catalog():
+    """Run `scripts/render_catalog.py --write` after changing the catalog."""
+    script = render_catalog()
+    assert script.current(README.read_text(encoding="utf-8"), "codes") == script.codes_table()
+
+
+def test_readme_iam_list_is_the_union_of_the_live_codes_iam():
+    script = render_catalog()
+    block = script.current(README.read_text(encoding="utf-8"), "iam")
+    assert block == script.iam_list()
+    listed = {action for line in block.strip("`\n").splitlines() for action in line.split(", ")}
+    assert listed == set(catalog.live_iam())
+    assert {"ce:GetCostAndUsage", "budgets:ViewBudget", "sts:GetCallerIdentity", "dynamodb:PutItem"} <= listed
+
+
+def test_rewrite_replaces_only_the_blocks():
+    script = render_catalog()
+    stale = "intro\n<!-- codes:begin -->\nold\n<!-- codes:end -->\nmiddle\n<!-- iam:begin -->\nold\n<!-- iam:end -->\nend\n"
+    fresh = script.rewrite(stale)
+    assert fresh.startswith("intro\n<!-- codes:begin -->\n| code | applies | summary | waivable |")
+    assert "\n<!-- codes:end -->\nmiddle\n<!-- iam:begin -->\n```\n" in fresh and fresh.endswith("```\n<!-- iam:end -->\nend\n")
+    assert script.rewrite(fresh) == fresh
 
 
 def test_readme_documents_every_code():

@@ -18,6 +18,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from foundation import topology
 from foundation.tomlfile import describe, load_toml_model
 from guards import catalog
 from guards.catalog import CATALOG
@@ -35,16 +36,37 @@ class _Strict(BaseModel):
 
 
 class StacksPolicy(_Strict):
-    persistent: list[str] = ["core"]
-    ephemeral: list[str] = ["confluent", "demo"]
+    """Lifecycles by stack. The platform's own stacks and their lifecycles are written in
+    foundation/topology.py and are the defaults; a policy may name other stacks (plans of
+    other projects), never give one of the platform's stacks another lifecycle."""
+
+    persistent: list[str] = Field(default_factory=lambda: list(topology.PERSISTENT))
+    ephemeral: list[str] = Field(default_factory=lambda: list(topology.EPHEMERAL))
     lifecycle_tag: str = "lifecycle"
+
+    @model_validator(mode="after")
+    def _agrees_with_the_topology(self) -> StacksPolicy:
+        for lifecycle, stacks in (("persistent", self.persistent), ("ephemeral", self.ephemeral)):
+            wrong = sorted(s for s in stacks if topology.LIFECYCLE.get(s, lifecycle) != lifecycle)
+            if wrong:
+                said = ", ".join(f"{s} is {topology.LIFECYCLE[s]}" for s in wrong)
+                raise ValueError(f"{lifecycle} contradicts foundation/topology.py ({said})")
+        both = sorted(set(self.persistent) & set(self.ephemeral))
+        if both:
+            raise ValueError(f"{', '.join(both)} cannot be both persistent and ephemeral")
+        return self
 
     def lifecycle_of(self, stack: str | None) -> str | None:
         if stack in self.persistent:
             return "persistent"
         if stack in self.ephemeral:
             return "ephemeral"
-        return None
+        return topology.LIFECYCLE.get(stack) if stack is not None else None
+
+    @property
+    def all_persistent(self) -> set[str]:
+        """The policy's persistent stacks and the topology's."""
+        return set(self.persistent) | set(topology.PERSISTENT)
 
 
 #: The codes a module's switch can create what they forbid.
@@ -152,8 +174,9 @@ PreservedThing = Literal[
 
 class TeardownPolicy(_Strict):
     allowed_stacks: list[str] = Field(
-        default=["confluent", "demo"],
-        description="Stacks `stackguard teardown` may destroy; any other is destroy-out-of-scope.",
+        default_factory=lambda: list(topology.EPHEMERAL),
+        description="Stacks `stackguard teardown` may destroy (default: the topology's ephemeral "
+        "stacks; a policy may narrow them); any other is destroy-out-of-scope.",
     )
     preserve: list[PreservedThing] = Field(
         default=["state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"],
@@ -207,7 +230,7 @@ class Policy(_Strict):
 
     @model_validator(mode="after")
     def _persistent_stacks_stay(self) -> Policy:
-        persistent = sorted(set(self.teardown.allowed_stacks) & set(self.stacks.persistent))
+        persistent = sorted(set(self.teardown.allowed_stacks) & self.stacks.all_persistent)
         if persistent:
             raise ValueError(
                 f"teardown.allowed_stacks must not name a persistent stack ({', '.join(persistent)})"

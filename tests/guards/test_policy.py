@@ -7,6 +7,7 @@ import tomllib
 import pytest
 import tomli_w
 
+from foundation import topology
 from guards.catalog import CATALOG
 from guards.policy import PolicyError, load_policy
 from tests.conftest import REPO_ROOT
@@ -36,6 +37,39 @@ def test_shipped_policy_is_the_dev_min_posture():
     assert set(policy.teardown.preserve) == {
         "state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"
     }
+
+
+def test_stacks_and_teardown_scope_come_from_the_topology():
+    raw = tomllib.loads(POLICY_FILE.read_text())
+    assert set(raw["stacks"]) == {"lifecycle_tag"} and "allowed_stacks" not in raw["teardown"]
+    policy = load_policy(POLICY_FILE)
+    assert policy.stacks.persistent == list(topology.PERSISTENT)
+    assert policy.stacks.ephemeral == list(topology.EPHEMERAL)
+    assert policy.teardown.allowed_stacks == list(topology.EPHEMERAL)
+    assert {stack: policy.stacks.lifecycle_of(stack) for stack in topology.STACK_NAMES} == topology.LIFECYCLE
+
+
+def test_lists_written_out_as_the_topology_has_them_keep_the_digest(tmp_path):
+    """The digest is over the validated model: equal defaults, equal digest."""
+
+    def spelled_out(raw):
+        raw["stacks"].update(persistent=["core"], ephemeral=["confluent", "demo"])
+        raw["teardown"].update(allowed_stacks=["confluent", "demo"])
+
+    assert load_policy(variant(tmp_path, spelled_out)).digest == load_policy(POLICY_FILE).digest
+
+
+def test_a_policy_may_narrow_the_teardown_scope_and_name_other_stacks(tmp_path):
+    def narrowed(raw):
+        raw["teardown"].update(allowed_stacks=["demo"])
+        raw["stacks"].update(persistent=["platform"], ephemeral=["sandbox"])
+
+    policy = load_policy(variant(tmp_path, narrowed))
+    assert policy.teardown.allowed_stacks == ["demo"]
+    assert [policy.stacks.lifecycle_of(s) for s in ("platform", "sandbox", "core", "demo", "other", None)] == [
+        "persistent", "ephemeral", "persistent", "ephemeral", None, None
+    ]
+    assert policy.digest != load_policy(POLICY_FILE).digest
 
 
 def test_digest_ignores_formatting_but_not_meaning(tmp_path):
@@ -71,6 +105,13 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
         (
             lambda r: r.update(waivers=[WAIVER | {"rule": "preserve-violation"}]),
             "preserve-violation cannot be waived in the policy (it is a safety gate)",
+        ),
+        (lambda r: r["stacks"].update(ephemeral=["core"]), "stacks: ephemeral contradicts foundation/topology.py (core is persistent)"),
+        (lambda r: r["stacks"].update(persistent=["core", "demo"]), "stacks: persistent contradicts foundation/topology.py (demo is ephemeral)"),
+        (lambda r: r["stacks"].update(persistent=["sandbox"], ephemeral=["sandbox"]), "stacks: sandbox cannot be both persistent and ephemeral"),
+        (
+            lambda r: (r["stacks"].update(persistent=[]), r["teardown"].update(allowed_stacks=["confluent", "core"])),
+            "teardown.allowed_stacks must not name a persistent stack (core)",
         ),
         (
             lambda r: r["cost"]["modules"][0]["switches"][0].update(code="unknown-count"),

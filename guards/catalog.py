@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import KW_ONLY, dataclass
-from typing import Any, Literal
+from typing import Any, Literal, Self
 
 Where = Literal["synth", "plan", "live", "deploy", "teardown"]
 #: Where a code can be reported: the synthesized JSON, a plan (also the deploy's plan
@@ -43,7 +43,7 @@ class Code(str):
     #: The CLI flag that waives a non-waivable code visibly, when there is one.
     waived_by: str | None = None
 
-    def __new__(cls, id: str, *args: Any, **kwargs: Any) -> Code:
+    def __new__(cls, id: str, *args: Any, **kwargs: Any) -> Self:
         return super().__new__(cls, id)
 
     def __post_init__(self) -> None:

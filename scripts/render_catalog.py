@@ -20,7 +20,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
     sys.path.insert(0, str(REPO_ROOT))
 
-from guards.catalog import CATALOG, Code, live_iam  # noqa: E402
+from guards.catalog import CATALOG, Code, live_iam
 
 README = REPO_ROOT / "README.md"
 BLOCKS = ("codes", "iam")
@@ -71,7 +71,8 @@ def rewrite(readme: str) -> str:
     for block in BLOCKS:
         if current(readme, block) is None:
             raise SystemExit(f"README.md has no <!-- {block}:begin --> ... <!-- {block}:end --> block")
-        readme = marked(block).sub(lambda _: render(block), readme)
+        rendered = render(block)
+        readme = marked(block).sub(lambda _, text=rendered: text, readme)
     return readme
 
 

@@ -99,8 +99,10 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
         ),
         (
             lambda r: r.update(waivers=[WAIVER, WAIVER | {"rule": "static-credentials"}]),
-            "waivers.1: waiver for 'static-credentials' on 'aws_nat_gateway.*': static-credentials cannot be "
-            "waived in the policy (--allow-static-credentials is the visible way)",
+            (
+                "waivers.1: waiver for 'static-credentials' on 'aws_nat_gateway.*': static-credentials "
+                "cannot be waived in the policy (--allow-static-credentials is the visible way)"
+            ),
         ),
         (
             lambda r: r.update(waivers=[WAIVER | {"rule": "preserve-violation"}]),

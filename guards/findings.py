@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import BaseModel, ConfigDict, field_validator
+
+from guards.catalog import CATALOG
 
 
 class Status(str, Enum):
@@ -22,13 +24,21 @@ class Finding(BaseModel):
 
     model_config = ConfigDict(frozen=True)
 
-    code: str  # stable kebab-case blocker code, e.g. "forbidden-nat-gateway"
+    code: str  # a catalog entry's id, e.g. catalog.FORBIDDEN_NAT_GATEWAY
     status: Status
     subject: str
     stack: str | None = None
     message: str
     waiver: str | None = None  # justification of the waiver that covers it, if any
     document: str | None = None  # the input file the subject was read from, when known
+
+    @field_validator("code")
+    @classmethod
+    def _catalogued(cls, code: str) -> str:
+        """A code not in the catalog is a typo or an undocumented code: fail loudly."""
+        if code not in CATALOG:
+            raise ValueError(f"{code!r} is not a code in guards.catalog")
+        return code
 
     @property
     def blocks(self) -> bool:

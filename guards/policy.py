@@ -16,9 +16,12 @@ from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from foundation import topology
 from foundation.tomlfile import describe, load_toml_model
+from guards import catalog
+from guards.catalog import CATALOG
 
 POLICY_ENV_VAR = "STACKGUARD_POLICY"
 DEFAULT_POLICY_FILE = Path("policy.toml")  # relative to where the command runs
@@ -33,22 +36,54 @@ class _Strict(BaseModel):
 
 
 class StacksPolicy(_Strict):
-    persistent: list[str] = ["core"]
-    ephemeral: list[str] = ["confluent", "demo"]
+    """Lifecycles by stack. The platform's own stacks and their lifecycles are written in
+    foundation/topology.py and are the defaults; a policy may name other stacks (plans of
+    other projects), never give one of the platform's stacks another lifecycle."""
+
+    persistent: list[str] = Field(default_factory=lambda: list(topology.PERSISTENT))
+    ephemeral: list[str] = Field(default_factory=lambda: list(topology.EPHEMERAL))
     lifecycle_tag: str = "lifecycle"
+
+    @model_validator(mode="after")
+    def _agrees_with_the_topology(self) -> StacksPolicy:
+        for lifecycle, stacks in (("persistent", self.persistent), ("ephemeral", self.ephemeral)):
+            wrong = sorted(s for s in stacks if topology.LIFECYCLE.get(s, lifecycle) != lifecycle)
+            if wrong:
+                said = ", ".join(f"{s} is {topology.LIFECYCLE[s]}" for s in wrong)
+                raise ValueError(f"{lifecycle} contradicts foundation/topology.py ({said})")
+        both = sorted(set(self.persistent) & set(self.ephemeral))
+        if both:
+            raise ValueError(f"{', '.join(both)} cannot be both persistent and ephemeral")
+        return self
 
     def lifecycle_of(self, stack: str | None) -> str | None:
         if stack in self.persistent:
             return "persistent"
         if stack in self.ephemeral:
             return "ephemeral"
-        return None
+        return topology.LIFECYCLE.get(stack) if stack is not None else None
+
+    @property
+    def all_persistent(self) -> set[str]:
+        """The policy's persistent stacks and the topology's."""
+        return set(self.persistent) | set(topology.PERSISTENT)
+
+
+#: The codes a module's switch can create what they forbid.
+SWITCH_CODES = (catalog.FORBIDDEN_NAT_GATEWAY, catalog.FORBIDDEN_LOAD_BALANCER, catalog.ALWAYS_ON_FLEET)
 
 
 class ModuleSwitch(_Strict):
     input: str
     default: bool
-    code: Literal["forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet"]
+    code: str
+
+    @field_validator("code")
+    @classmethod
+    def _forbidding(cls, code: str) -> str:
+        if code not in SWITCH_CODES:
+            raise ValueError(f"must be one of {', '.join(SWITCH_CODES)}, not {code!r}")
+        return code
 
 
 class KnownModule(_Strict):
@@ -77,9 +112,9 @@ class CostPolicy(_Strict):
     @cached_property
     def forbidden_types(self) -> dict[str, str]:
         """Resource type -> the code a resource of that type is reported under."""
-        codes = {t: "forbidden-nat-gateway" for t in self.nat_gateway_types}
-        codes |= {t: "forbidden-load-balancer" for t in self.load_balancer_types}
-        codes |= {t: "always-on-fleet" for t in self.fleet_types}
+        codes = {t: catalog.FORBIDDEN_NAT_GATEWAY for t in self.nat_gateway_types}
+        codes |= {t: catalog.FORBIDDEN_LOAD_BALANCER for t in self.load_balancer_types}
+        codes |= {t: catalog.ALWAYS_ON_FLEET for t in self.fleet_types}
         return codes
 
     def known_module(self, source: str) -> KnownModule | None:
@@ -139,8 +174,9 @@ PreservedThing = Literal[
 
 class TeardownPolicy(_Strict):
     allowed_stacks: list[str] = Field(
-        default=["confluent", "demo"],
-        description="Stacks `stackguard teardown` may destroy; any other is destroy-out-of-scope.",
+        default_factory=lambda: list(topology.EPHEMERAL),
+        description="Stacks `stackguard teardown` may destroy (default: the topology's ephemeral "
+        "stacks; a policy may narrow them); any other is destroy-out-of-scope.",
     )
     preserve: list[PreservedThing] = Field(
         default=["state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"],
@@ -161,10 +197,23 @@ class VerdictPolicy(_Strict):
 
 
 class Waiver(_Strict):
-    rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="A code of the catalog.")
     subject: str = Field(min_length=1, description="Address or ARN; shell-style wildcards.")
     justification: str = Field(min_length=10)
     expires: dt.date
+
+    @model_validator(mode="after")
+    def _waivable_code(self) -> Waiver:
+        """A waiver for a code nobody reports would silently cover nothing; a safety gate
+        is waived only by its own visible flag, if it has one."""
+        code = CATALOG.get(self.rule)
+        what = f"waiver for {self.rule!r} on {self.subject!r}"
+        if code is None:
+            raise ValueError(f"{what}: unknown code (not in the catalog; see the README's code table)")
+        if not code.waivable:
+            way = f"{code.waived_by} is the visible way" if code.waived_by else "it is a safety gate"
+            raise ValueError(f"{what}: {code.id} cannot be waived in the policy ({way})")
+        return self
 
 
 class Policy(_Strict):
@@ -181,7 +230,7 @@ class Policy(_Strict):
 
     @model_validator(mode="after")
     def _persistent_stacks_stay(self) -> Policy:
-        persistent = sorted(set(self.teardown.allowed_stacks) & set(self.stacks.persistent))
+        persistent = sorted(set(self.teardown.allowed_stacks) & self.stacks.all_persistent)
         if persistent:
             raise ValueError(
                 f"teardown.allowed_stacks must not name a persistent stack ({', '.join(persistent)})"

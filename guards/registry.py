@@ -1,7 +1,7 @@
 """A plain name-to-rule registry, filled by a decorator (the cloud-custodian way).
 
-A rule is a pure function `(inventory, policy) -> findings`. It declares the codes it can
-emit, so the SARIF rule list and the README can be checked against the registry.
+A rule is a pure function `(inventory, policy) -> findings`. It declares the catalog
+entries it can emit; the prose of each lives in `guards.catalog`, not here.
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from guards.catalog import CATALOG, Code
 from guards.findings import Finding, Status, passed
 from guards.inventory import Inventory
 from guards.policy import Policy
@@ -22,7 +23,7 @@ class Rule(Protocol):
 @dataclass(frozen=True)
 class RegisteredRule:
     name: str
-    codes: tuple[str, ...]
+    codes: tuple[Code, ...]
     check: Rule
     summary: str
 
@@ -30,12 +31,15 @@ class RegisteredRule:
 RULES: dict[str, RegisteredRule] = {}
 
 
-def rule(name: str, *, codes: tuple[str, ...]) -> Callable[[Rule], Rule]:
+def rule(name: str, *, codes: tuple[Code, ...]) -> Callable[[Rule], Rule]:
     """Register `check` under `name`; its docstring's first line is the summary."""
 
     def register(check: Rule) -> Rule:
         if name in RULES:
             raise ValueError(f"rule {name!r} registered twice")
+        unknown = [code for code in codes if CATALOG.get(code) is not code]
+        if unknown:
+            raise ValueError(f"rule {name!r} declares codes not in the catalog: {', '.join(unknown)}")
         summary = (check.__doc__ or name).strip().splitlines()[0]
         RULES[name] = RegisteredRule(name=name, codes=codes, check=check, summary=summary)
         return check
@@ -44,7 +48,7 @@ def rule(name: str, *, codes: tuple[str, ...]) -> Callable[[Rule], Rule]:
 
 
 def with_passes(
-    findings: Iterable[Finding], codes: Iterable[str], checked: int, what: str
+    findings: Iterable[Finding], codes: Iterable[Code], checked: int, what: str
 ) -> list[Finding]:
     """Add one PASS per code that produced no other outcome, so a snapshot shows the
     check ran (and over how much) rather than being silent about it."""

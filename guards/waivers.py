@@ -1,5 +1,10 @@
 """Waivers are data: rule, subject pattern, justification, expiry. A waived finding stays
-visible in every output; an expired waiver covers nothing and is itself a blocker."""
+visible in every output; an expired waiver covers nothing and is itself a blocker.
+
+Safety gates (catalog entries with `waivable=False`) are never covered here, whatever
+the waiver says: the policy refuses such waivers, and this holds even for one built
+without validation. Their own CLI flags set `Finding.waiver` in the lanes instead.
+"""
 
 from __future__ import annotations
 
@@ -8,10 +13,10 @@ from fnmatch import fnmatchcase
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from guards import catalog
+from guards.catalog import CATALOG
 from guards.findings import BLOCKING, Finding, fail
 from guards.policy import Waiver
-
-CODES = ("waiver-expired",)
 
 
 class AppliedWaiver(BaseModel):
@@ -24,6 +29,12 @@ class AppliedWaiver(BaseModel):
     justification: str
     expires: dt.date
     covers: list[str] = Field(description="Subjects of the findings this waiver covered.")
+
+
+def waivable(code: str) -> bool:
+    """Whether a policy waiver may cover this code (an unknown code: never)."""
+    entry = CATALOG.get(code)
+    return entry is not None and entry.waivable
 
 
 def _covers(waiver: Waiver, finding: Finding) -> bool:
@@ -39,7 +50,7 @@ def apply_waivers(
     result: list[Finding] = []
     for finding in findings:
         waiver = next((w for w in live if _covers(w, finding)), None)
-        if waiver is None or finding.status not in BLOCKING:
+        if waiver is None or finding.status not in BLOCKING or not waivable(finding.code):
             result.append(finding)
             continue
         covered[id(waiver)].append(finding.subject)
@@ -48,7 +59,7 @@ def apply_waivers(
         if waiver.expires < today:
             result.append(
                 fail(
-                    "waiver-expired",
+                    catalog.WAIVER_EXPIRED,
                     f"waiver:{waiver.rule}:{waiver.subject}",
                     None,
                     f"waiver for {waiver.rule} on {waiver.subject!r} expired on {waiver.expires}",

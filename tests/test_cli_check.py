@@ -121,3 +121,32 @@ def test_garbage_never_tracebacks_and_never_passes(tmp_path, data):
     assert code == 2, stdout + stderr
     assert stderr.startswith("error: ") and len(stderr.strip().splitlines()) == 1
     assert "Traceback" not in stdout + stderr
+
+
+SMALL_SYNTH = CORPUS / "shrimanwar92-cdktf-poc__examples_cdktf.out_stacks_cdktf-project_cdk.tf.json"
+
+
+@pytest.mark.parametrize(
+    ("rule", "phrase"),
+    [
+        ("forbiden-nat-gateway", "waiver for 'forbiden-nat-gateway' on 'module.my-vpc': unknown code"),
+        ("static-credentials", "static-credentials cannot be waived in the policy (--allow-static-credentials"),
+        ("destroy-out-of-scope", "destroy-out-of-scope cannot be waived in the policy (it is a safety gate)"),
+    ],
+)
+def test_a_waiver_for_an_unknown_or_unwaivable_code_exits_2_with_one_line(tmp_path, rule, phrase):
+    waiver = f'\n[[waivers]]\nrule = "{rule}"\nsubject = "module.my-vpc"\njustification = "Reviewed by the platform team."\nexpires = 2099-01-01\n'
+    policy = tmp_path / "policy.toml"
+    policy.write_text((REPO_ROOT / "policy.toml").read_text() + waiver)
+    args = ("check", "synth", str(SMALL_SYNTH), "--policy", str(policy), "--evidence-dir", str(tmp_path / "ev"))
+    code, stdout, stderr = in_process(*args)
+    assert code == 2, stdout + stderr
+    assert stderr.startswith(f"error: {policy}: waivers.0: ") and phrase in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert not list(tmp_path.rglob("*_snapshot.json")), "nothing is written under a refused policy"
+    # The same waiver for a waivable code is a valid policy: the check runs and the waiver covers.
+    policy.write_text(policy.read_text().replace(f'rule = "{rule}"', 'rule = "forbidden-nat-gateway"'))
+    code, stdout, stderr = in_process(*args)
+    assert code in (0, 1), stdout + stderr
+    snapshot = json.loads(next((tmp_path / "ev").rglob("synth_snapshot.json")).read_text())
+    assert [w["covers"] for w in snapshot["waivers_applied"]] == [["module.my-vpc"]]

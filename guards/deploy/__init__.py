@@ -1,8 +1,8 @@
 """Deploy guards: pure functions that decide whether a stack may be deployed now.
 
 Like the teardown guards they are not registered rules (they take the target stack and
-the upstream states read from the backend) and never run in the check lanes. `CODES`
-lists every code they report, for the catalog.
+the upstream states read from the backend) and never run in the check lanes. Their code
+is a catalog entry (`guards.catalog.DEPLOY_ORDER`).
 """
 
 from __future__ import annotations
@@ -10,11 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from foundation import topology
+from guards import catalog
 from guards.findings import Finding, fail, passed
 from guards.inventory import Resource
 
-ORDER = "deploy-order"
-CODES: tuple[str, ...] = (ORDER,)
 MANUAL_SWITCH = 'demo.confluent_source = "manual" with [demo.manual_parameters]'
 
 
@@ -32,10 +31,10 @@ def deploy_order(
     for stack in upstream:
         managed = [r for r in states.get(stack, ()) if r.mode == "managed"]
         if managed:
-            findings.append(passed(ORDER, f"stack:{stack}", target, f"{stack}'s state holds {len(managed)} resources"))
+            findings.append(passed(catalog.DEPLOY_ORDER, f"stack:{stack}", target, f"{stack}'s state holds {len(managed)} resources"))
             continue
         remedy = f"deploy {stack} first (`stackguard deploy {stack}`)"
         if target == "demo" and stack == "confluent" and confluent_source == "remote_state":
             remedy += f", or set {MANUAL_SWITCH}"
-        findings.append(fail(ORDER, f"stack:{stack}", target, f"{target} needs {stack}'s state, which is empty: {remedy}"))
+        findings.append(fail(catalog.DEPLOY_ORDER, f"stack:{stack}", target, f"{target} needs {stack}'s state, which is empty: {remedy}"))
     return findings

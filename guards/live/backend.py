@@ -13,6 +13,7 @@ import uuid
 from typing import Any
 
 from foundation.aws import ClientFactory, error_code
+from guards import catalog
 from guards.findings import Finding
 from guards.live.errors import API_FAILURES, api_error
 from guards.live_facts import BucketFacts, HeldLock, LockProbe, TableFacts
@@ -28,25 +29,25 @@ def bucket_facts(clients: ClientFactory, region: str, bucket: str) -> tuple[Buck
     except API_FAILURES as exc:
         if error_code(exc) in _MISSING_BUCKET:
             return BucketFacts(bucket, exists=False), []
-        return BucketFacts(bucket, exists=False), [api_error("backend-bucket-not-found", "s3:HeadBucket", region, exc)]
+        return BucketFacts(bucket, exists=False), [api_error(catalog.BACKEND_BUCKET_NOT_FOUND, "s3:HeadBucket", region, exc)]
     findings: list[Finding] = []
     versioning = encryption = None
     public_access: dict[str, bool] = {}
     try:
         versioning = s3.get_bucket_versioning(Bucket=bucket).get("Status")
     except API_FAILURES as exc:
-        findings.append(api_error("backend-versioning-disabled", "s3:GetBucketVersioning", region, exc))
+        findings.append(api_error(catalog.BACKEND_VERSIONING_DISABLED, "s3:GetBucketVersioning", region, exc))
     try:
         rules = s3.get_bucket_encryption(Bucket=bucket)["ServerSideEncryptionConfiguration"]["Rules"]
         encryption = rules[0]["ApplyServerSideEncryptionByDefault"]["SSEAlgorithm"] if rules else None
     except API_FAILURES as exc:
         if error_code(exc) != "ServerSideEncryptionConfigurationNotFoundError":
-            findings.append(api_error("backend-unencrypted", "s3:GetBucketEncryption", region, exc))
+            findings.append(api_error(catalog.BACKEND_UNENCRYPTED, "s3:GetBucketEncryption", region, exc))
     try:
         public_access = s3.get_public_access_block(Bucket=bucket)["PublicAccessBlockConfiguration"]
     except API_FAILURES as exc:
         if error_code(exc) != "NoSuchPublicAccessBlockConfiguration":
-            findings.append(api_error("backend-public-access-open", "s3:GetPublicAccessBlock", region, exc))
+            findings.append(api_error(catalog.BACKEND_PUBLIC_ACCESS_OPEN, "s3:GetPublicAccessBlock", region, exc))
     return BucketFacts(bucket, True, versioning, encryption, dict(public_access)), findings
 
 
@@ -56,7 +57,7 @@ def table_facts(clients: ClientFactory, region: str, table: str) -> tuple[TableF
     except API_FAILURES as exc:
         if error_code(exc) == "ResourceNotFoundException":
             return TableFacts(table, exists=False), []
-        return TableFacts(table, exists=False), [api_error("backend-lock-table-not-found", "dynamodb:DescribeTable", region, exc)]
+        return TableFacts(table, exists=False), [api_error(catalog.BACKEND_LOCK_TABLE_NOT_FOUND, "dynamodb:DescribeTable", region, exc)]
     types = {a["AttributeName"]: a["AttributeType"] for a in description.get("AttributeDefinitions", [])}
     hash_name = next((k["AttributeName"] for k in description.get("KeySchema", []) if k["KeyType"] == "HASH"), None)
     hash_key = (hash_name, types.get(hash_name, "?")) if hash_name else None
@@ -84,14 +85,14 @@ def probe_lock(clients: ClientFactory, region: str, table: str) -> tuple[LockPro
             refused = True
     except API_FAILURES as exc:
         detail = f"{error_code(exc)} while probing"
-        findings.append(api_error("backend-lock-probe-failed", "dynamodb:PutItem", region, exc))
+        findings.append(api_error(catalog.BACKEND_LOCK_PROBE_FAILED, "dynamodb:PutItem", region, exc))
     finally:
         if acquired:
             try:
                 dynamodb.delete_item(TableName=table, Key={"LockID": {"S": lock_id}})
                 released = True
             except API_FAILURES as exc:
-                findings.append(api_error("backend-lock-probe-failed", "dynamodb:DeleteItem", region, exc))
+                findings.append(api_error(catalog.BACKEND_LOCK_PROBE_FAILED, "dynamodb:DeleteItem", region, exc))
     return LockProbe(lock_id, acquired, refused, released, detail), findings
 
 
@@ -115,7 +116,7 @@ def held_locks(
         try:
             item = dynamodb.get_item(TableName=table, Key={"LockID": {"S": lock_id}}, ConsistentRead=True).get("Item")
         except API_FAILURES as exc:
-            findings.append(api_error("state-locked", "dynamodb:GetItem", region, exc, stack))
+            findings.append(api_error(catalog.STATE_LOCKED, "dynamodb:GetItem", region, exc, stack))
             item = None
         if item:
             info = _lock_info(item.get("Info", {}).get("S"))
@@ -124,7 +125,7 @@ def held_locks(
             body = s3.get_object(Bucket=bucket, Key=f"{key}.tflock")["Body"].read().decode("utf-8", "replace")
         except API_FAILURES as exc:
             if error_code(exc) not in {"NoSuchKey", "404", "NotFound", "NoSuchBucket"}:
-                findings.append(api_error("state-locked", "s3:GetObject", region, exc, stack))
+                findings.append(api_error(catalog.STATE_LOCKED, "s3:GetObject", region, exc, stack))
             continue
         info = _lock_info(body)
         locks.append(HeldLock(stack, f"s3://{bucket}/{key}.tflock", info.get("Who"), info.get("Created"), info.get("Operation")))

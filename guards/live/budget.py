@@ -15,6 +15,7 @@ from typing import Any
 
 from foundation.aws import ClientFactory, FailedCall, error_code, pages
 from foundation.money import finite_amount
+from guards import catalog
 from guards.findings import Finding, error
 from guards.inventory import Resource
 from guards.live.errors import API_FAILURES, api_error
@@ -106,7 +107,7 @@ def actual_spend(
 
     def cannot_judge(reason: str) -> tuple[list[Spend], list[Finding]]:
         message = f"{reason}: the emergency stop cannot be judged (fail-closed)"
-        return [], [error("budget-stop-reached", subject, stack, message)]
+        return [], [error(catalog.BUDGET_STOP_REACHED, subject, stack, message)]
 
     actual = (budget.get("CalculatedSpend") or {}).get("ActualSpend") or {}
     try:
@@ -153,7 +154,7 @@ def read_notifications(
             )
         )
     except FailedCall as exc:
-        return None, True, [api_error("budget-thresholds-mismatch", exc.method, None, exc, stack)]
+        return None, True, [api_error(catalog.BUDGET_THRESHOLDS_MISMATCH, exc.method, None, exc, stack)]
     blocks: list[dict[str, Any]] = []
     findings: list[Finding] = []
     for notification in described:
@@ -169,7 +170,7 @@ def read_notifications(
                 )
             )
         except FailedCall as exc:
-            findings.append(api_error("budget-subscriber-missing", exc.method, None, exc, stack))
+            findings.append(api_error(catalog.BUDGET_SUBSCRIBER_MISSING, exc.method, None, exc, stack))
             subscribers = []
         blocks.append(terraform_notification(notification, subscribers))
     return blocks, bool(findings), findings
@@ -199,7 +200,7 @@ def collect_budget(
     except API_FAILURES as exc:
         if _not_found(exc):
             return [], [], []
-        return [], [], [api_error("budget-missing", "budgets:DescribeBudget", None, exc, stack)]
+        return [], [], [api_error(catalog.BUDGET_MISSING, "budgets:DescribeBudget", None, exc, stack)]
     notifications, unreadable, findings = read_notifications(
         client, account_id=account_id, budget_name=budget_name, stack=stack
     )

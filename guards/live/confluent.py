@@ -25,6 +25,7 @@ from typing import Any
 from foundation.clock import utc_now
 from foundation.money import finite_amount
 from foundation.paging import EndlessPagination, follow_cursor
+from guards import catalog
 from guards.findings import Finding, error
 from guards.live.cost import MalformedAnswer, empty_window_spend, month_to_date_window
 from guards.live_facts import Spend
@@ -37,7 +38,6 @@ SECRET_VARIABLE = "CONFLUENT_CLOUD_API_SECRET"
 DATA_LAG = dt.timedelta(hours=72)
 #: A paginated answer longer than this is taken as a server that loops.
 MAX_PAGES = 1000
-CODE = "cost-query-failed"
 
 
 class QueryFailed(Exception):
@@ -163,7 +163,7 @@ def collect_confluent_cost(
             name for name, value in ((KEY_VARIABLE, key), (SECRET_VARIABLE, secret)) if not value
         ]
         message = f"GET {endpoint} not sent: {' and '.join(missing)} not set (fail-closed)"
-        return [], [error(CODE, endpoint, None, message)]
+        return [], [error(catalog.COST_QUERY_FAILED, endpoint, None, message)]
     window = month_to_date_window(today)
     if window is None:
         return [empty_window_spend("confluent", today, now)], []
@@ -176,7 +176,7 @@ def collect_confluent_cost(
         reason = str(exc) if isinstance(exc, QueryFailed) else f"answered malformed: {exc}"
         message = f"GET {endpoint} for [{start}, {end}) {reason} (fail-closed)"
         # Defence in depth: no path puts the secret in a reason, and none ever may.
-        return [], [error(CODE, endpoint, None, message.replace(secret, "***"))]
+        return [], [error(catalog.COST_QUERY_FAILED, endpoint, None, message.replace(secret, "***"))]
     spend = Spend(
         source="confluent", amount_usd=amount, start=start, end=end, data_as_of=now - DATA_LAG
     )

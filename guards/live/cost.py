@@ -17,6 +17,7 @@ from foundation.aws import ClientFactory
 from foundation.clock import utc_now
 from foundation.money import finite_amount
 from foundation.paging import EndlessPagination, follow_cursor
+from guards import catalog
 from guards.findings import Finding, error
 from guards.live.errors import API_FAILURES, api_error
 from guards.live_facts import Spend
@@ -25,7 +26,6 @@ from guards.live_facts import Spend
 CE_REGION = "us-east-1"
 METHOD = "ce:GetCostAndUsage"
 METRIC = "UnblendedCost"
-CODE = "cost-query-failed"
 
 
 class MalformedAnswer(ValueError):
@@ -99,12 +99,12 @@ def collect_aws_cost(
             raise MalformedAnswer(str(exc)) from None
         amount = sum_unblended_usd(pages)
     except API_FAILURES as exc:
-        return [], [api_error(CODE, METHOD, CE_REGION, exc)]
+        return [], [api_error(catalog.COST_QUERY_FAILED, METHOD, CE_REGION, exc)]
     except MalformedAnswer as exc:
         where = f"{METHOD}@{CE_REGION}"
         return [], [
             error(
-                CODE,
+                catalog.COST_QUERY_FAILED,
                 where,
                 None,
                 f"{METHOD} for [{start}, {end}) answered malformed: {exc} (fail-closed)",

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from foundation.aws import ClientFactory, FailedCall, call, calling, chunks, pages
+from guards import catalog
 from guards.findings import Finding, error
 from guards.inventory import Resource
 from guards.live.errors import api_error
@@ -157,7 +158,7 @@ def _classic_load_balancers(scan: _Scan) -> Iterator[Resource | Finding]:
 def _undescribed(failure: dict[str, Any], cluster: str) -> Finding:
     """A service ECS listed but would not describe: its desired count is not known."""
     return error(
-        "always-on-fleet",
+        catalog.ALWAYS_ON_FLEET,
         failure.get("arn") or cluster,
         None,
         f"ecs:DescribeServices failed for it with {failure.get('reason')}: "
@@ -248,18 +249,18 @@ def _unattached_addresses(scan: _Scan) -> Iterator[Resource | Finding]:
 
 @dataclass(frozen=True)
 class _Family:
-    code: str  # the check that cannot run when this family's calls fail
+    code: catalog.Code  # the check that cannot run when this family's calls fail
     collect: Callable[[_Scan], Iterator[Resource | Finding]]
 
 
 FAMILIES = (
-    _Family("forbidden-nat-gateway", _nat_gateways),
-    _Family("forbidden-load-balancer", _load_balancers),
-    _Family("forbidden-load-balancer", _classic_load_balancers),
-    _Family("always-on-fleet", _ecs_services),
-    _Family("always-on-fleet", _autoscaling_groups),
-    _Family("residual-resource", _db_instances),
-    _Family("residual-resource", _unattached_addresses),
+    _Family(catalog.FORBIDDEN_NAT_GATEWAY, _nat_gateways),
+    _Family(catalog.FORBIDDEN_LOAD_BALANCER, _load_balancers),
+    _Family(catalog.FORBIDDEN_LOAD_BALANCER, _classic_load_balancers),
+    _Family(catalog.ALWAYS_ON_FLEET, _ecs_services),
+    _Family(catalog.ALWAYS_ON_FLEET, _autoscaling_groups),
+    _Family(catalog.RESIDUAL_RESOURCE, _db_instances),
+    _Family(catalog.RESIDUAL_RESOURCE, _unattached_addresses),
 )
 
 

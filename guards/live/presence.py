@@ -10,6 +10,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from foundation.aws import ClientFactory, FailedCall, calling, error_code
+from guards import catalog
 from guards.findings import Finding
 from guards.live.budget import GLOBAL_REGION, budget_arn
 from guards.live.errors import api_error
@@ -57,7 +58,7 @@ def _probe(clients: ClientFactory, region: str, account: str, item: Preserved) -
 
 
 def collect_presence(
-    clients: ClientFactory, *, region: str, account: str, preserved: Sequence[Preserved], code: str = "preserve-missing"
+    clients: ClientFactory, *, region: str, account: str, preserved: Sequence[Preserved], code: catalog.Code = catalog.PRESERVE_MISSING
 ) -> tuple[list[Presence], list[Finding]]:
     presences: list[Presence] = []
     findings: list[Finding] = []

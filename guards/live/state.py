@@ -13,14 +13,14 @@ import hashlib
 from collections.abc import Mapping
 
 from foundation.aws import ClientFactory, FailedCall, call, calling, error_code
+from guards import catalog
 from guards.documents import InputError, parse_document_bytes
 from guards.findings import Finding, error
 from guards.inventory import Resource
 from guards.live.errors import api_error
 from guards.live_facts import StateDigest
 
-UNREADABLE = "backend-state-unreadable"
-DIGEST_MISMATCH = "backend-state-digest-mismatch"
+UNREADABLE = catalog.BACKEND_STATE_UNREADABLE  # the name stackguard.lanes imports
 
 
 def digest_lock_id(bucket: str, key: str) -> str:
@@ -61,7 +61,7 @@ def _parse(body: bytes, bucket: str, key: str, stack: str) -> tuple[list[Resourc
     try:
         return parse_document_bytes(body, where, stack=stack, expect="state").resources, []
     except InputError as exc:
-        return [], [error(UNREADABLE, where, stack, f"{where} cannot be read as state: {exc.problem}")]
+        return [], [error(catalog.BACKEND_STATE_UNREADABLE, where, stack, f"{where} cannot be read as state: {exc.problem}")]
 
 
 def collect_state(
@@ -85,7 +85,7 @@ def collect_state(
         try:
             body = _read_object(clients, region, bucket, key)
         except FailedCall as failed:
-            findings.append(api_error(UNREADABLE, failed.method, region, failed.cause, stack))
+            findings.append(api_error(catalog.BACKEND_STATE_UNREADABLE, failed.method, region, failed.cause, stack))
             continue
         object_md5 = object_sha256 = None
         if body is not None:
@@ -97,7 +97,7 @@ def collect_state(
         try:
             recorded = _recorded_digest(clients, region, lock_table, digest_lock_id(bucket, key))
         except FailedCall as failed:
-            findings.append(api_error(DIGEST_MISMATCH, failed.method, region, failed.cause, stack))
+            findings.append(api_error(catalog.BACKEND_STATE_DIGEST_MISMATCH, failed.method, region, failed.cause, stack))
             continue
         digests.append(
             StateDigest(

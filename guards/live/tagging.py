@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from foundation.aws import ClientFactory, FailedCall, calling, pages
+from guards import catalog
 from guards.findings import Finding
 from guards.live.errors import api_error
 from guards.live_facts import TaggedResource
@@ -18,7 +19,7 @@ METHOD = "tag:GetResources"
 
 
 def tagged_resources(
-    clients: ClientFactory, regions: list[str], tags: Mapping[str, str], *, code: str = "residual-resource"
+    clients: ClientFactory, regions: list[str], tags: Mapping[str, str], *, code: catalog.Code = catalog.RESIDUAL_RESOURCE
 ) -> tuple[list[TaggedResource], list[Finding]]:
     """Every resource carrying all of `tags`, in every region; an ERROR under `code` for a
     region whose listing failed (what it listed before the failure is kept)."""

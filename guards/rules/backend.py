@@ -9,25 +9,26 @@ from __future__ import annotations
 from collections import defaultdict
 from itertools import combinations
 
+from guards import catalog
 from guards.findings import Finding, fail
 from guards.inventory import Backend, Inventory
 from guards.policy import BackendPolicy, Policy
 from guards.registry import rule, with_passes
 
 STACK_CODES = (
-    "backend-missing",
-    "backend-type-mismatch",
-    "backend-bucket-missing",
-    "backend-unencrypted",
-    "backend-lock-missing",
-    "backend-lockfile-missing",
-    "backend-key-mismatch",
+    catalog.BACKEND_MISSING,
+    catalog.BACKEND_TYPE_MISMATCH,
+    catalog.BACKEND_BUCKET_MISSING,
+    catalog.BACKEND_UNENCRYPTED,
+    catalog.BACKEND_LOCK_MISSING,
+    catalog.BACKEND_LOCKFILE_MISSING,
+    catalog.BACKEND_KEY_MISMATCH,
 )
 SHARED_CODES = (
-    "backend-bucket-mismatch",
-    "backend-region-mismatch",
-    "backend-lock-table-mismatch",
-    "backend-key-overlap",
+    catalog.BACKEND_BUCKET_MISMATCH,
+    catalog.BACKEND_REGION_MISMATCH,
+    catalog.BACKEND_LOCK_TABLE_MISMATCH,
+    catalog.BACKEND_KEY_OVERLAP,
 )
 
 
@@ -38,31 +39,31 @@ def _subject(backend: Backend) -> str:
 def _check_stack(backend: Backend, policy: Policy) -> list[Finding]:
     rules, subject, stack = policy.backend, _subject(backend), backend.stack
     if backend.type is None:
-        return [fail("backend-missing", subject, stack, "no backend: state would stay on the machine that ran terraform")]
+        return [fail(catalog.BACKEND_MISSING, subject, stack, "no backend: state would stay on the machine that ran terraform")]
     if backend.type != rules.type:
-        return [fail("backend-type-mismatch", subject, stack, f"{backend.type} backend, policy requires {rules.type}")]
+        return [fail(catalog.BACKEND_TYPE_MISMATCH, subject, stack, f"{backend.type} backend, policy requires {rules.type}")]
     config = backend.config
     findings: list[Finding] = []
     if not config.get("bucket"):
-        findings.append(fail("backend-bucket-missing", subject, stack, "no bucket: a partial configuration left to -backend-config"))
+        findings.append(fail(catalog.BACKEND_BUCKET_MISSING, subject, stack, "no bucket: a partial configuration left to -backend-config"))
     if rules.require_encryption and config.get("encrypt") is not True:
-        findings.append(fail("backend-unencrypted", subject, stack, "encrypt is not true"))
+        findings.append(fail(catalog.BACKEND_UNENCRYPTED, subject, stack, "encrypt is not true"))
     if rules.require_dynamodb_lock and not config.get("dynamodb_table"):
-        findings.append(fail("backend-lock-missing", subject, stack, "no dynamodb_table: state is not locked in the lock table"))
+        findings.append(fail(catalog.BACKEND_LOCK_MISSING, subject, stack, "no dynamodb_table: state is not locked in the lock table"))
     if rules.require_lockfile and config.get("use_lockfile") is not True:
-        findings.append(fail("backend-lockfile-missing", subject, stack, "use_lockfile is not true: no S3 lockfile is held"))
+        findings.append(fail(catalog.BACKEND_LOCKFILE_MISSING, subject, stack, "use_lockfile is not true: no S3 lockfile is held"))
     expected_key = rules.key_pattern.format(environment=policy.environment, stack=stack)
     if config.get("key") != expected_key:
-        findings.append(fail("backend-key-mismatch", subject, stack, f"key is {config.get('key')!r}, policy requires {expected_key!r}"))
+        findings.append(fail(catalog.BACKEND_KEY_MISMATCH, subject, stack, f"key is {config.get('key')!r}, policy requires {expected_key!r}"))
     return findings
 
 
 def _agreement(backends: list[Backend], rules: BackendPolicy) -> list[Finding]:
     findings: list[Finding] = []
     for setting, code, required in (
-        ("bucket", "backend-bucket-mismatch", rules.bucket),
-        ("region", "backend-region-mismatch", rules.region),
-        ("dynamodb_table", "backend-lock-table-mismatch", rules.lock_table),
+        ("bucket", catalog.BACKEND_BUCKET_MISMATCH, rules.bucket),
+        ("region", catalog.BACKEND_REGION_MISMATCH, rules.region),
+        ("dynamodb_table", catalog.BACKEND_LOCK_TABLE_MISMATCH, rules.lock_table),
     ):
         by_value: dict[object, list[str]] = defaultdict(list)
         for backend in backends:
@@ -80,7 +81,7 @@ def _agreement(backends: list[Backend], rules: BackendPolicy) -> list[Finding]:
         ):
             findings.append(
                 fail(
-                    "backend-key-overlap",
+                    catalog.BACKEND_KEY_OVERLAP,
                     _subject(second),
                     second.stack,
                     f"state key {key_b!r} overlaps {key_a!r} of stack {first.stack!r}",

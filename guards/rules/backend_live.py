@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from guards import catalog
 from guards.findings import Finding, fail
 from guards.inventory import Inventory
 from guards.live_facts import HeldLock
@@ -14,14 +15,14 @@ from guards.policy import Policy
 from guards.registry import rule, with_passes
 
 READINESS_CODES = (
-    "backend-bucket-not-found",
-    "backend-versioning-disabled",
-    "backend-unencrypted",
-    "backend-public-access-open",
-    "backend-lock-table-not-found",
-    "backend-lock-table-inactive",
-    "backend-lock-table-schema",
-    "backend-lock-probe-failed",
+    catalog.BACKEND_BUCKET_NOT_FOUND,
+    catalog.BACKEND_VERSIONING_DISABLED,
+    catalog.BACKEND_UNENCRYPTED,
+    catalog.BACKEND_PUBLIC_ACCESS_OPEN,
+    catalog.BACKEND_LOCK_TABLE_NOT_FOUND,
+    catalog.BACKEND_LOCK_TABLE_INACTIVE,
+    catalog.BACKEND_LOCK_TABLE_SCHEMA,
+    catalog.BACKEND_LOCK_PROBE_FAILED,
 )
 PUBLIC_ACCESS_SETTINGS = ("BlockPublicAcls", "IgnorePublicAcls", "BlockPublicPolicy", "RestrictPublicBuckets")
 
@@ -36,29 +37,29 @@ def backend_readiness(inventory: Inventory, policy: Policy) -> list[Finding]:
     for bucket in live.buckets:
         subject = f"arn:aws:s3:::{bucket.name}"
         if not bucket.exists:
-            findings.append(fail("backend-bucket-not-found", subject, None, "the state bucket does not exist"))
+            findings.append(fail(catalog.BACKEND_BUCKET_NOT_FOUND, subject, None, "the state bucket does not exist"))
             continue
         if bucket.versioning != "Enabled":
-            findings.append(fail("backend-versioning-disabled", subject, None, f"versioning is {bucket.versioning or 'off'}: a bad write cannot be undone"))
+            findings.append(fail(catalog.BACKEND_VERSIONING_DISABLED, subject, None, f"versioning is {bucket.versioning or 'off'}: a bad write cannot be undone"))
         if not bucket.default_encryption:
-            findings.append(fail("backend-unencrypted", subject, None, "no default encryption"))
+            findings.append(fail(catalog.BACKEND_UNENCRYPTED, subject, None, "no default encryption"))
         open_settings = [s for s in PUBLIC_ACCESS_SETTINGS if bucket.public_access_block.get(s) is not True]
         if open_settings:
-            findings.append(fail("backend-public-access-open", subject, None, f"public access not blocked: {', '.join(open_settings)}"))
+            findings.append(fail(catalog.BACKEND_PUBLIC_ACCESS_OPEN, subject, None, f"public access not blocked: {', '.join(open_settings)}"))
     for table in live.tables:
         subject = f"dynamodb-table:{table.name}"
         if not table.exists:
-            findings.append(fail("backend-lock-table-not-found", subject, None, "the lock table does not exist"))
+            findings.append(fail(catalog.BACKEND_LOCK_TABLE_NOT_FOUND, subject, None, "the lock table does not exist"))
             continue
         if table.status != "ACTIVE":
-            findings.append(fail("backend-lock-table-inactive", subject, None, f"table status is {table.status}"))
+            findings.append(fail(catalog.BACKEND_LOCK_TABLE_INACTIVE, subject, None, f"table status is {table.status}"))
         if table.hash_key != ("LockID", "S"):
-            findings.append(fail("backend-lock-table-schema", subject, None, f"hash key is {table.hash_key}, Terraform needs ('LockID', 'S')"))
+            findings.append(fail(catalog.BACKEND_LOCK_TABLE_SCHEMA, subject, None, f"hash key is {table.hash_key}, Terraform needs ('LockID', 'S')"))
     for probe in live.lock_probes:
         if not (probe.acquired and probe.second_write_refused and probe.released):
             findings.append(
                 fail(
-                    "backend-lock-probe-failed",
+                    catalog.BACKEND_LOCK_PROBE_FAILED,
                     f"lock-probe:{probe.lock_id}",
                     None,
                     f"acquired={probe.acquired}, second write refused={probe.second_write_refused}, "
@@ -82,7 +83,7 @@ def _age(lock: HeldLock, now: dt.datetime | None) -> str:
     return f"held for {minutes // 60} h {minutes % 60} min"
 
 
-@rule("state-locks", codes=("state-locked",))
+@rule("state-locks", codes=(catalog.STATE_LOCKED,))
 def state_locks(inventory: Inventory, policy: Policy) -> list[Finding]:
     """A held Terraform lock on a stack's state: someone is applying, or a run died."""
     live = inventory.live
@@ -90,7 +91,7 @@ def state_locks(inventory: Inventory, policy: Policy) -> list[Finding]:
         return []
     findings = [
         fail(
-            "state-locked",
+            catalog.STATE_LOCKED,
             lock.lock_id,
             lock.stack,
             f"locked by {lock.who or 'unknown'} since {lock.created or 'unknown'} "
@@ -98,4 +99,4 @@ def state_locks(inventory: Inventory, policy: Policy) -> list[Finding]:
         )
         for lock in live.held_locks
     ]
-    return with_passes(findings, ("state-locked",), len(live.held_locks), "held locks")
+    return with_passes(findings, (catalog.STATE_LOCKED,), len(live.held_locks), "held locks")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from guards import catalog
 from guards.findings import Finding, fail, unknown
 from guards.inventory import Inventory, Resource
 from guards.policy import BudgetPolicy, Policy
@@ -16,12 +17,12 @@ from guards.values import UNKNOWN, as_decimal, attribute, is_token
 
 BUDGET_TYPE = "aws_budgets_budget"
 CODES = (
-    "budget-missing",
-    "budget-type-mismatch",
-    "budget-cap-mismatch",
-    "budget-thresholds-mismatch",
-    "budget-stop-threshold-missing",
-    "budget-subscriber-missing",
+    catalog.BUDGET_MISSING,
+    catalog.BUDGET_TYPE_MISMATCH,
+    catalog.BUDGET_CAP_MISMATCH,
+    catalog.BUDGET_THRESHOLDS_MISMATCH,
+    catalog.BUDGET_STOP_THRESHOLD_MISSING,
+    catalog.BUDGET_SUBSCRIBER_MISSING,
 )
 
 
@@ -54,19 +55,19 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
     for name, want in (("budget_type", expected.budget_type), ("time_unit", expected.time_unit)):
         got = attribute(budget, name)
         if got is UNKNOWN:
-            findings.append(unknown("budget-type-mismatch", subject, stack, f"{name} known only after apply"))
+            findings.append(unknown(catalog.BUDGET_TYPE_MISMATCH, subject, stack, f"{name} known only after apply"))
         elif got != want:
-            findings.append(fail("budget-type-mismatch", subject, stack, f"{name} is {got!r}, policy requires {want!r}"))
+            findings.append(fail(catalog.BUDGET_TYPE_MISMATCH, subject, stack, f"{name} is {got!r}, policy requires {want!r}"))
 
     limit = as_decimal(attribute(budget, "limit_amount"))
     unit = attribute(budget, "limit_unit")
     want_limit = expected.limit_usd.normalize()
     if limit is UNKNOWN:
-        findings.append(unknown("budget-cap-mismatch", subject, stack, "limit_amount known only after apply"))
+        findings.append(unknown(catalog.BUDGET_CAP_MISMATCH, subject, stack, "limit_amount known only after apply"))
         limit = None
     elif limit != want_limit or unit != "USD":
         findings.append(
-            fail("budget-cap-mismatch", subject, stack, f"cap is {attribute(budget, 'limit_amount')} {unit}, policy requires {want_limit:f} USD")
+            fail(catalog.BUDGET_CAP_MISMATCH, subject, stack, f"cap is {attribute(budget, 'limit_amount')} {unit}, policy requires {want_limit:f} USD")
         )
 
     # Notifications often hold references (`${aws_sns_topic.x.arn}`) or values known only
@@ -74,7 +75,7 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
     notifications = budget.values.get("notification")
     partly_unknown = "notification" in budget.unknown_values
     if is_token(notifications) or (notifications is None and partly_unknown):
-        findings.append(unknown("budget-thresholds-mismatch", subject, stack, "notifications known only after apply"))
+        findings.append(unknown(catalog.BUDGET_THRESHOLDS_MISMATCH, subject, stack, "notifications known only after apply"))
         return findings
     notifications = [n for n in notifications or [] if isinstance(n, dict)]
     ladder = [n for n in notifications if n.get("notification_type") == expected.notification_type]
@@ -85,7 +86,7 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
         outcome = unknown if unresolved else fail
         findings.append(
             outcome(
-                "budget-thresholds-mismatch",
+                catalog.BUDGET_THRESHOLDS_MISMATCH,
                 subject,
                 stack,
                 f"{expected.notification_type} ladder is [{_fmt(rungs)}] USD, policy requires "
@@ -96,7 +97,7 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
         outcome = unknown if unresolved else fail
         findings.append(
             outcome(
-                "budget-stop-threshold-missing",
+                catalog.BUDGET_STOP_THRESHOLD_MISSING,
                 subject,
                 stack,
                 f"no {expected.notification_type} notification at the emergency stop of "
@@ -109,7 +110,7 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
             outcome = unknown if partly_unknown else fail
             findings.append(
                 outcome(
-                    "budget-subscriber-missing",
+                    catalog.BUDGET_SUBSCRIBER_MISSING,
                     subject,
                     stack,
                     f"notification at {rung if rung is not None else notification.get('threshold')} "
@@ -136,14 +137,14 @@ def budget(inventory: Inventory, policy: Policy) -> list[Finding]:
     unnamed = [b for b in budgets if attribute(b, "name") is UNKNOWN]
     if not named and unnamed:
         return [
-            unknown("budget-missing", b.subject, b.stack, "budget name known only after apply")
+            unknown(catalog.BUDGET_MISSING, b.subject, b.stack, "budget name known only after apply")
             for b in unnamed
         ]
     if not named:
         others = sorted(str(attribute(b, "name")) for b in budgets)
         return [
             fail(
-                "budget-missing",
+                catalog.BUDGET_MISSING,
                 f"{BUDGET_TYPE} (name {expected.name!r})",
                 expected.stack,
                 f"no budget named {expected.name!r} in stack {expected.stack!r}"

@@ -8,21 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from guards import catalog
+from guards.catalog import CATALOG
 from guards.findings import Finding, fail, unknown
 from guards.inventory import Inventory, ModuleCall, Resource
 from guards.policy import KnownModule, Policy
 from guards.registry import rule, with_passes
 from guards.values import UNKNOWN, attribute, is_token
 
-FORBIDDEN_CODES = ("forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet")
-WHY = {
-    "forbidden-nat-gateway": "a NAT gateway bills about 32 USD a month before traffic",
-    "forbidden-load-balancer": "a load balancer bills about 16-20 USD a month idle",
-    "always-on-fleet": "an always-on fleet bills around the clock",
-}
+FORBIDDEN_CODES = (catalog.FORBIDDEN_NAT_GATEWAY, catalog.FORBIDDEN_LOAD_BALANCER, catalog.ALWAYS_ON_FLEET)
 
 
-@rule("forbidden-resources", codes=(*FORBIDDEN_CODES, "unknown-count"))
+@rule("forbidden-resources", codes=(*FORBIDDEN_CODES, catalog.UNKNOWN_COUNT))
 def forbidden_resources(inventory: Inventory, policy: Policy) -> list[Finding]:
     """NAT gateways, load balancers and fleets that exist after apply, one per instance."""
     forbidden = policy.cost.forbidden_types
@@ -38,7 +35,7 @@ def forbidden_resources(inventory: Inventory, policy: Policy) -> list[Finding]:
         if resource.count_unknown:
             findings.append(
                 unknown(
-                    "unknown-count",
+                    catalog.UNKNOWN_COUNT,
                     resource.subject,
                     resource.stack,
                     f"{resource.type} with count/for_each known only after apply: "
@@ -47,9 +44,9 @@ def forbidden_resources(inventory: Inventory, policy: Policy) -> list[Finding]:
             )
         else:
             findings.append(
-                fail(code, resource.subject, resource.stack, f"{resource.type}: {WHY[code]}")
+                fail(code, resource.subject, resource.stack, f"{resource.type}: {CATALOG[code].why}")
             )
-    return with_passes(findings, (*FORBIDDEN_CODES, "unknown-count"), checked, "resources")
+    return with_passes(findings, (*FORBIDDEN_CODES, catalog.UNKNOWN_COUNT), checked, "resources")
 
 
 def _service_lifecycle(resource: Resource, policy: Policy) -> str | None:
@@ -61,7 +58,7 @@ def _service_lifecycle(resource: Resource, policy: Policy) -> str | None:
     return lifecycle if lifecycle in ("persistent", "ephemeral") else None
 
 
-@rule("always-on-services", codes=("always-on-fleet",))
+@rule("always-on-services", codes=(catalog.ALWAYS_ON_FLEET,))
 def always_on_services(inventory: Inventory, policy: Policy) -> list[Finding]:
     """Services with desired count > 0 in a persistent (or unidentified) stack."""
     findings: list[Finding] = []
@@ -78,7 +75,7 @@ def always_on_services(inventory: Inventory, policy: Policy) -> list[Finding]:
         if desired is UNKNOWN or resource.count_unknown:
             findings.append(
                 unknown(
-                    "always-on-fleet",
+                    catalog.ALWAYS_ON_FLEET,
                     resource.subject,
                     resource.stack,
                     f"{resource.type} in {where}: desired count known only after apply",
@@ -87,13 +84,13 @@ def always_on_services(inventory: Inventory, policy: Policy) -> list[Finding]:
         elif isinstance(desired, (int, float)) and desired > 0:
             findings.append(
                 fail(
-                    "always-on-fleet",
+                    catalog.ALWAYS_ON_FLEET,
                     resource.subject,
                     resource.stack,
                     f"{resource.type} in {where} with desired count {desired:g}",
                 )
             )
-    return with_passes(findings, ("always-on-fleet",), checked, "services")
+    return with_passes(findings, (catalog.ALWAYS_ON_FLEET,), checked, "services")
 
 
 def _switch_findings(call: ModuleCall, known: KnownModule) -> Iterator[Finding]:
@@ -101,7 +98,7 @@ def _switch_findings(call: ModuleCall, known: KnownModule) -> Iterator[Finding]:
         value = call.inputs.get(switch.input, switch.default)
         if is_token(value):
             yield unknown(
-                "unknown-count",
+                catalog.UNKNOWN_COUNT,
                 call.address,
                 call.stack,
                 f"{known.source} input {switch.input} is known only after apply: "
@@ -113,11 +110,11 @@ def _switch_findings(call: ModuleCall, known: KnownModule) -> Iterator[Finding]:
                 call.address,
                 call.stack,
                 f"{known.source} with {switch.input} set creates what {switch.code} forbids: "
-                f"{WHY[switch.code]}",
+                f"{CATALOG[switch.code].why}",
             )
 
 
-@rule("module-calls", codes=("unverifiable-module", *FORBIDDEN_CODES, "unknown-count"))
+@rule("module-calls", codes=(catalog.UNVERIFIABLE_MODULE, *FORBIDDEN_CODES, catalog.UNKNOWN_COUNT))
 def module_calls(inventory: Inventory, policy: Policy) -> list[Finding]:
     """Module calls seen at synth time: known switches decide, anything else is unverifiable."""
     findings: list[Finding] = []
@@ -128,7 +125,7 @@ def module_calls(inventory: Inventory, policy: Policy) -> list[Finding]:
             continue
         findings.append(
             fail(
-                "unverifiable-module",
+                catalog.UNVERIFIABLE_MODULE,
                 call.address,
                 call.stack,
                 f"module source {call.source!r} cannot be seen into at synth time; "

@@ -9,13 +9,12 @@ pass: Terraform without DynamoDB locking writes none, and it skips an empty one.
 
 from __future__ import annotations
 
+from guards import catalog
 from guards.findings import Finding, fail
 from guards.inventory import Inventory
 from guards.live_facts import StateDigest
 from guards.policy import Policy
 from guards.registry import rule, with_passes
-
-CODE = "backend-state-digest-mismatch"
 
 
 def _mismatch(digest: StateDigest) -> Finding | None:
@@ -23,7 +22,7 @@ def _mismatch(digest: StateDigest) -> Finding | None:
         return None
     found = f"the object's MD5 is {digest.object_md5}" if digest.object_md5 else "the object is missing"
     return fail(
-        CODE,
+        catalog.BACKEND_STATE_DIGEST_MISMATCH,
         digest.key,
         digest.stack,
         f"the lock table records MD5 {digest.recorded_md5} for this state, but {found}: "
@@ -31,11 +30,11 @@ def _mismatch(digest: StateDigest) -> Finding | None:
     )
 
 
-@rule("state-digest", codes=(CODE,))
+@rule("state-digest", codes=(catalog.BACKEND_STATE_DIGEST_MISMATCH,))
 def state_digest(inventory: Inventory, policy: Policy) -> list[Finding]:
     """Each stack's state object matches the MD5 Terraform recorded in the lock table."""
     if inventory.live is None:
         return []
     digests = inventory.live.state_digests
     findings = [finding for digest in digests if (finding := _mismatch(digest)) is not None]
-    return with_passes(findings, (CODE,), len(digests), "state digests")
+    return with_passes(findings, (catalog.BACKEND_STATE_DIGEST_MISMATCH,), len(digests), "state digests")

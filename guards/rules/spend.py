@@ -11,13 +11,14 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
+from guards import catalog
 from guards.findings import Finding, error, fail
 from guards.inventory import Inventory
 from guards.live_facts import Spend
 from guards.policy import Policy
 from guards.registry import rule, with_passes
 
-CODES = ("budget-stop-reached", "cost-cap-exceeded", "cost-source-missing")
+CODES = (catalog.BUDGET_STOP_REACHED, catalog.COST_CAP_EXCEEDED, catalog.COST_SOURCE_MISSING)
 COMBINED = "spend:combined"
 BUDGET = "spend:budget"
 
@@ -45,7 +46,7 @@ def _budget_stop(records: list[Spend], policy: Policy) -> list[Finding]:
         return []
     return [
         fail(
-            "budget-stop-reached",
+            catalog.BUDGET_STOP_REACHED,
             BUDGET,
             policy.budget.stack,
             f"budget {policy.budget.name!r} reports {amount:f} USD actual spend ({_windows(records)}; "
@@ -61,7 +62,7 @@ def _combined(records: list[Spend], policy: Policy) -> list[Finding]:
     if records and amount >= stop:
         findings.append(
             fail(
-                "budget-stop-reached",
+                catalog.BUDGET_STOP_REACHED,
                 COMBINED,
                 None,
                 f"{said} is at or above the emergency stop of {stop:f} USD",
@@ -69,7 +70,7 @@ def _combined(records: list[Spend], policy: Policy) -> list[Finding]:
         )
     if records and amount > cap:
         findings.append(
-            fail("cost-cap-exceeded", COMBINED, None, f"{said} exceeds the cap of {cap:f} USD")
+            fail(catalog.COST_CAP_EXCEEDED, COMBINED, None, f"{said} exceeds the cap of {cap:f} USD")
         )
     return findings
 
@@ -88,7 +89,7 @@ def spend(inventory: Inventory, policy: Policy) -> list[Finding]:
     findings = _budget_stop(budget, policy) + _combined(scoped, policy)
     findings += [
         error(
-            "cost-source-missing",
+            catalog.COST_SOURCE_MISSING,
             f"spend:{source}",
             None,
             f"no {source} spend was read, and cost.scope requires it: combined spend "
@@ -97,5 +98,5 @@ def spend(inventory: Inventory, policy: Policy) -> list[Finding]:
         for source in missing
     ]
     # A PASS is said only of what was fully judged: an incomplete sum passes nothing.
-    judged = (["cost-source-missing"] + (["budget-stop-reached", "cost-cap-exceeded"] if not missing else [])) if cost_read else []
+    judged = ([catalog.COST_SOURCE_MISSING] + ([catalog.BUDGET_STOP_REACHED, catalog.COST_CAP_EXCEEDED] if not missing else [])) if cost_read else []
     return with_passes(findings, judged, len(budget) + len(scoped), "spend records")

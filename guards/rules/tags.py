@@ -10,13 +10,14 @@ from functools import cache
 from importlib.resources import files
 from typing import Any
 
+from guards import catalog
 from guards.findings import Finding, fail, unknown
 from guards.inventory import Inventory, Resource
 from guards.policy import Policy
 from guards.registry import rule, with_passes
 from guards.values import UNKNOWN, attribute, first_block
 
-CODES = ("lifecycle-tag-missing", "lifecycle-tag-mismatch")
+CODES = (catalog.LIFECYCLE_TAG_MISSING, catalog.LIFECYCLE_TAG_MISMATCH)
 
 
 @cache
@@ -60,11 +61,11 @@ def lifecycle_tags(inventory: Inventory, policy: Policy) -> list[Finding]:
         value = tags.get(key) if isinstance(tags, dict) else UNKNOWN
         subject, stack = resource.subject, resource.stack
         if value is UNKNOWN or (isinstance(value, str) and "${" in value):
-            findings.append(unknown("lifecycle-tag-missing", subject, stack, f"tag {key!r} known only after apply"))
+            findings.append(unknown(catalog.LIFECYCLE_TAG_MISSING, subject, stack, f"tag {key!r} known only after apply"))
         elif value is None:
-            findings.append(fail("lifecycle-tag-missing", subject, stack, f"no {key!r} tag (default tags included)"))
+            findings.append(fail(catalog.LIFECYCLE_TAG_MISSING, subject, stack, f"no {key!r} tag (default tags included)"))
         elif expected is not None and value != expected:
-            findings.append(fail("lifecycle-tag-mismatch", subject, stack, f"{key}={value!r}, stack {stack!r} is {expected}"))
+            findings.append(fail(catalog.LIFECYCLE_TAG_MISMATCH, subject, stack, f"{key}={value!r}, stack {stack!r} is {expected}"))
         elif expected is None and value not in ("persistent", "ephemeral"):
-            findings.append(fail("lifecycle-tag-mismatch", subject, stack, f"{key}={value!r} is neither persistent nor ephemeral"))
+            findings.append(fail(catalog.LIFECYCLE_TAG_MISMATCH, subject, stack, f"{key}={value!r} is neither persistent nor ephemeral"))
     return with_passes(findings, CODES, checked, "taggable resources")

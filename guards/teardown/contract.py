@@ -11,14 +11,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from guards import catalog
 from guards.findings import Finding, fail, passed
 from guards.inventory import Backend, Inventory, Resource
 from guards.teardown.identity import identities_of
 from guards.teardown.preserve import PreserveSet
-
-PRESERVE_VIOLATION = "preserve-violation"
-OUT_OF_SCOPE = "destroy-out-of-scope"
-UNEXPECTED_ACTION = "destroy-unexpected-action"
 
 #: What a destroy plan may do: delete, stop managing (forget) or leave be; data sources
 #: may also be read. Anything else (create, update, replace) is not a teardown.
@@ -65,12 +62,12 @@ def target_scope(target: str, allowed: Sequence[str], known: Sequence[str]) -> l
     """Only the policy's allowed stacks that the platform has are torn down; decided before
     terraform runs."""
     if target in allowed and target in known:
-        return [passed(OUT_OF_SCOPE, target, target, f"{target} is in teardown.allowed_stacks")]
+        return [passed(catalog.DESTROY_OUT_OF_SCOPE, target, target, f"{target} is in teardown.allowed_stacks")]
     if target in allowed:
         reason = f"it is not a stack of this platform ({', '.join(known)})"
     else:
         reason = f"teardown.allowed_stacks is {', '.join(allowed) or 'empty'}"
-    return [fail(OUT_OF_SCOPE, target, target, f"{target} may not be torn down: {reason}")]
+    return [fail(catalog.DESTROY_OUT_OF_SCOPE, target, target, f"{target} may not be torn down: {reason}")]
 
 
 def backend_scope(backends: Iterable[Backend], *, target: str, bucket: str, key: str) -> list[Finding]:
@@ -88,7 +85,7 @@ def backend_scope(backends: Iterable[Backend], *, target: str, bucket: str, key:
         )
         return [
             fail(
-                OUT_OF_SCOPE,
+                catalog.DESTROY_OUT_OF_SCOPE,
                 "terraform.backend",
                 target,
                 f"{target}'s synthesized backend is {actual}, not its partition {where}: "
@@ -96,8 +93,8 @@ def backend_scope(backends: Iterable[Backend], *, target: str, bucket: str, key:
             )
         ]
     if not found:
-        return [fail(OUT_OF_SCOPE, "terraform.backend", target, f"{target}'s synthesized configuration has no backend")]
-    return [passed(OUT_OF_SCOPE, "terraform.backend", target, f"backend is {where}")]
+        return [fail(catalog.DESTROY_OUT_OF_SCOPE, "terraform.backend", target, f"{target}'s synthesized configuration has no backend")]
+    return [passed(catalog.DESTROY_OUT_OF_SCOPE, "terraform.backend", target, f"backend is {where}")]
 
 
 def _preserve_violation(resource: Resource, preserve: PreserveSet, target: str) -> Finding | None:
@@ -107,7 +104,7 @@ def _preserve_violation(resource: Resource, preserve: PreserveSet, target: str) 
     first = matched[0]
     also = f" (and {len(matched) - 1} more identities)" if len(matched) > 1 else ""
     return fail(
-        PRESERVE_VIOLATION,
+        catalog.PRESERVE_VIOLATION,
         resource.address,
         target,
         f"the destroy plan deletes {first}{also}, preserved by {preserve[first]}: "
@@ -119,7 +116,7 @@ def _unexpected(resource: Resource, target: str) -> Finding | None:
     if resource.action in ALLOWED_ACTIONS[resource.mode]:
         return None
     return fail(
-        UNEXPECTED_ACTION,
+        catalog.DESTROY_UNEXPECTED_ACTION,
         resource.address,
         target,
         f"the destroy plan would {resource.action} it: a teardown may only delete, "
@@ -131,7 +128,7 @@ def _out_of_scope(resource: Resource, owned: Owned, target: str) -> Finding | No
     if owned.holds(resource):
         return None
     return fail(
-        OUT_OF_SCOPE,
+        catalog.DESTROY_OUT_OF_SCOPE,
         resource.address,
         target,
         f"the destroy plan deletes it, but neither {target}'s synthesized configuration "
@@ -152,9 +149,9 @@ def destroy_contract(plan: Inventory, *, target: str, owned: Owned, preserve: Pr
             if finding is not None:
                 findings.append(finding)
     checked = {
-        PRESERVE_VIOLATION: f"{len(deletes)} deletes checked against {len(preserve)} preserved identities",
-        OUT_OF_SCOPE: f"{len(deletes)} deletes are {target}'s own",
-        UNEXPECTED_ACTION: f"{len(plan.resources)} planned changes are deletes, forgets or no-ops",
+        catalog.PRESERVE_VIOLATION: f"{len(deletes)} deletes checked against {len(preserve)} preserved identities",
+        catalog.DESTROY_OUT_OF_SCOPE: f"{len(deletes)} deletes are {target}'s own",
+        catalog.DESTROY_UNEXPECTED_ACTION: f"{len(plan.resources)} planned changes are deletes, forgets or no-ops",
     }
     failed = {finding.code for finding in findings}
     findings.extend(passed(code, "*", target, message) for code, message in checked.items() if code not in failed)

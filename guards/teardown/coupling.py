@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from guards import catalog
 from guards.findings import Finding, fail, passed
 from guards.inventory import Inventory, Resource
 
-CODE = "destroy-order"
 REMOTE_STATE_TYPE = "terraform_remote_state"
 
 
@@ -58,7 +58,7 @@ def dependents_gone(
         if managed:
             findings.append(
                 fail(
-                    CODE,
+                    catalog.DESTROY_ORDER,
                     keys[stack],
                     target,
                     f"{stack} still has {len(managed)} resources in its state and reads {target}'s "
@@ -66,7 +66,7 @@ def dependents_gone(
                 )
             )
         else:
-            findings.append(passed(CODE, keys[stack], target, f"{stack}'s state holds no resources"))
+            findings.append(passed(catalog.DESTROY_ORDER, keys[stack], target, f"{stack}'s state holds no resources"))
     return findings
 
 
@@ -84,11 +84,11 @@ def sources_present(
         if resources is None:
             continue
         if _managed(resources):
-            findings.append(passed(CODE, source.address, target, f"{source.stack}'s state is there to read"))
+            findings.append(passed(catalog.DESTROY_ORDER, source.address, target, f"{source.stack}'s state is there to read"))
             continue
         findings.append(
             fail(
-                CODE,
+                catalog.DESTROY_ORDER,
                 source.address,
                 target,
                 f"{target}'s destroy plan reads {source.stack}'s state ({source.key}) through "

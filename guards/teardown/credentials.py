@@ -11,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
+from guards import catalog
 from guards.findings import Finding, fail, passed
 
-CODE = "static-credentials"
+CODE = catalog.STATIC_CREDENTIALS  # the name stackguard.lanes imports
 KEY_VARIABLES = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY")
 TOKEN_VARIABLES = ("AWS_SESSION_TOKEN", "AWS_SECURITY_TOKEN")
 LONG_LIVED_KEY_KIND = "AKIA"
@@ -57,15 +58,15 @@ def credential_findings(
         kind = env.get("AWS_ACCESS_KEY_ID", "")[:4].upper()
         reason = _static(kind, any(env.get(name) for name in TOKEN_VARIABLES))
         if reason:
-            findings.append(fail(CODE, f"env:{present[0]}", None, f"the environment holds {reason}: {REMEDY}"))
+            findings.append(fail(catalog.STATIC_CREDENTIALS, f"env:{present[0]}", None, f"the environment holds {reason}: {REMEDY}"))
     if resolved is not None and not (present and resolved.method == "env"):
         reason = _static(resolved.key_kind, resolved.has_token)
         if reason:
             findings.append(
-                fail(CODE, f"credentials:{resolved.method}", None, f"the credential chain resolves {reason}: {REMEDY}")
+                fail(catalog.STATIC_CREDENTIALS, f"credentials:{resolved.method}", None, f"the credential chain resolves {reason}: {REMEDY}")
             )
     if allow_static:
         return [finding.model_copy(update={"waiver": ALLOWED_BY_FLAG}) for finding in findings] or [
-            passed(CODE, "credentials", None, "no static keys found")
+            passed(catalog.STATIC_CREDENTIALS, "credentials", None, "no static keys found")
         ]
-    return findings or [passed(CODE, "credentials", None, "short-lived credentials (or none in the environment)")]
+    return findings or [passed(catalog.STATIC_CREDENTIALS, "credentials", None, "short-lived credentials (or none in the environment)")]

@@ -9,13 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 
+from guards import catalog
 from guards.findings import Finding, fail, passed
 from guards.inventory import Resource
 from guards.live_facts import Presence, TaggedResource
 
-RESIDUAL = "residual-resource"
-PRESERVE_MISSING = "preserve-missing"
-APPLY_FAILED = "destroy-apply-failed"
+RESIDUAL = catalog.RESIDUAL_RESOURCE  # the name stackguard.lanes imports
 STACK_TAG, ENVIRONMENT_TAG = "stack", "environment"
 
 
@@ -27,10 +26,10 @@ def state_residuals(target: str, state: Iterable[Resource]) -> list[Finding]:
     """Every managed resource still in the target's state is still managed, so still there."""
     left = [resource for resource in state if resource.mode == "managed"]
     findings = [
-        fail(RESIDUAL, resource.address, target, f"still in {target}'s state after the apply")
+        fail(catalog.RESIDUAL_RESOURCE, resource.address, target, f"still in {target}'s state after the apply")
         for resource in left
     ]
-    return findings or [passed(RESIDUAL, "state", target, f"{target}'s state holds no resources")]
+    return findings or [passed(catalog.RESIDUAL_RESOURCE, "state", target, f"{target}'s state holds no resources")]
 
 
 def _describe(resource: Resource) -> str:
@@ -53,23 +52,23 @@ def live_residuals(
         tags = resource.values.get("tags") or {}
         if belongs_to(tags, target, environment):
             subject = resource.subject
-            findings[subject] = fail(RESIDUAL, subject, target, f"{_describe(resource)} is left after the teardown")
+            findings[subject] = fail(catalog.RESIDUAL_RESOURCE, subject, target, f"{_describe(resource)} is left after the teardown")
     for item in tagged:
         if belongs_to(item.tags, target, environment) and item.arn not in findings:
             findings[item.arn] = fail(
-                RESIDUAL, item.arn, target, f"still listed by the tagging API under stack={target} in {item.region}"
+                catalog.RESIDUAL_RESOURCE, item.arn, target, f"still listed by the tagging API under stack={target} in {item.region}"
             )
-    return list(findings.values()) or [passed(RESIDUAL, "live", target, f"nothing tagged stack={target} is left")]
+    return list(findings.values()) or [passed(catalog.RESIDUAL_RESOURCE, "live", target, f"nothing tagged stack={target} is left")]
 
 
 def preserve_presence(presences: Sequence[Presence]) -> list[Finding]:
     """Each preserved thing still exists after the teardown."""
     findings = [
-        fail(PRESERVE_MISSING, item.subject, "core", f"the preserved {item.name} no longer exists")
+        fail(catalog.PRESERVE_MISSING, item.subject, "core", f"the preserved {item.name} no longer exists")
         for item in presences
         if not item.exists
     ]
-    return findings or [passed(PRESERVE_MISSING, "*", "core", f"{len(presences)} preserved resources exist")]
+    return findings or [passed(catalog.PRESERVE_MISSING, "*", "core", f"{len(presences)} preserved resources exist")]
 
 
 def apply_outcome(destroy_set: Iterable[str], remaining: Iterable[str]) -> tuple[list[str], list[str]]:
@@ -80,4 +79,4 @@ def apply_outcome(destroy_set: Iterable[str], remaining: Iterable[str]) -> tuple
 
 
 def apply_failed(target: str, subject: str, reason: str) -> Finding:
-    return fail(APPLY_FAILED, subject, target, reason)
+    return fail(catalog.DESTROY_APPLY_FAILED, subject, target, reason)

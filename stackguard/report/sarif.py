@@ -8,7 +8,7 @@ from typing import Any
 from urllib.parse import quote, urlsplit
 
 from evidence.snapshot import Snapshot
-from guards.catalog import DESCRIPTIONS
+from guards.catalog import CATALOG
 from guards.findings import Finding
 
 from .selection import is_waived
@@ -70,8 +70,15 @@ def artifact_uri(finding: Finding, snapshot: Snapshot) -> str:
 
 
 def _rule(code: str) -> dict[str, Any]:
-    text = DESCRIPTIONS.get(code, f"stackguard rule {code}")
-    return {"id": code, "name": code, "shortDescription": {"text": text}}
+    """The catalog's prose: its summary, and why it matters and how to fix it as help."""
+    entry = CATALOG[code]  # a Finding's code is always a catalog entry
+    return {
+        "id": code,
+        "name": code,
+        "shortDescription": {"text": entry.summary},
+        "help": {"text": f"Why: {entry.why}. Fix: {entry.remediation}."},
+        "properties": {"severity": entry.severity, "applies": list(entry.applies_in_order)},
+    }
 
 
 def _result(finding: Finding, rule_index: int, snapshot: Snapshot) -> dict[str, Any]:

@@ -7,10 +7,13 @@ import tomllib
 import pytest
 import tomli_w
 
+from foundation import topology
+from guards.catalog import CATALOG
 from guards.policy import PolicyError, load_policy
 from tests.conftest import REPO_ROOT
 
 POLICY_FILE = REPO_ROOT / "policy.toml"
+WAIVER = {"rule": "forbidden-nat-gateway", "subject": "aws_nat_gateway.*", "justification": "long enough reason", "expires": "2027-01-01"}
 
 
 def variant(tmp_path, mutate):
@@ -36,6 +39,39 @@ def test_shipped_policy_is_the_dev_min_posture():
     }
 
 
+def test_stacks_and_teardown_scope_come_from_the_topology():
+    raw = tomllib.loads(POLICY_FILE.read_text())
+    assert set(raw["stacks"]) == {"lifecycle_tag"} and "allowed_stacks" not in raw["teardown"]
+    policy = load_policy(POLICY_FILE)
+    assert policy.stacks.persistent == list(topology.PERSISTENT)
+    assert policy.stacks.ephemeral == list(topology.EPHEMERAL)
+    assert policy.teardown.allowed_stacks == list(topology.EPHEMERAL)
+    assert {stack: policy.stacks.lifecycle_of(stack) for stack in topology.STACK_NAMES} == topology.LIFECYCLE
+
+
+def test_lists_written_out_as_the_topology_has_them_keep_the_digest(tmp_path):
+    """The digest is over the validated model: equal defaults, equal digest."""
+
+    def spelled_out(raw):
+        raw["stacks"].update(persistent=["core"], ephemeral=["confluent", "demo"])
+        raw["teardown"].update(allowed_stacks=["confluent", "demo"])
+
+    assert load_policy(variant(tmp_path, spelled_out)).digest == load_policy(POLICY_FILE).digest
+
+
+def test_a_policy_may_narrow_the_teardown_scope_and_name_other_stacks(tmp_path):
+    def narrowed(raw):
+        raw["teardown"].update(allowed_stacks=["demo"])
+        raw["stacks"].update(persistent=["platform"], ephemeral=["sandbox"])
+
+    policy = load_policy(variant(tmp_path, narrowed))
+    assert policy.teardown.allowed_stacks == ["demo"]
+    assert [policy.stacks.lifecycle_of(s) for s in ("platform", "sandbox", "core", "demo", "other", None)] == [
+        "persistent", "ephemeral", "persistent", "ephemeral", None, None
+    ]
+    assert policy.digest != load_policy(POLICY_FILE).digest
+
+
 def test_digest_ignores_formatting_but_not_meaning(tmp_path):
     original = load_policy(POLICY_FILE).digest
     assert load_policy(variant(tmp_path, lambda raw: None)).digest == original
@@ -57,6 +93,32 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
             "waivers.0.rule",
         ),
         (lambda r: r.update(waivers=[{"rule": "unknown-count", "subject": "x", "justification": "why"}]), "waivers.0.justification"),
+        (
+            lambda r: r.update(waivers=[WAIVER | {"rule": "forbiden-nat-gateway"}]),
+            "waivers.0: waiver for 'forbiden-nat-gateway' on 'aws_nat_gateway.*': unknown code (not in the catalog",
+        ),
+        (
+            lambda r: r.update(waivers=[WAIVER, WAIVER | {"rule": "static-credentials"}]),
+            (
+                "waivers.1: waiver for 'static-credentials' on 'aws_nat_gateway.*': static-credentials "
+                "cannot be waived in the policy (--allow-static-credentials is the visible way)"
+            ),
+        ),
+        (
+            lambda r: r.update(waivers=[WAIVER | {"rule": "preserve-violation"}]),
+            "preserve-violation cannot be waived in the policy (it is a safety gate)",
+        ),
+        (lambda r: r["stacks"].update(ephemeral=["core"]), "stacks: ephemeral contradicts foundation/topology.py (core is persistent)"),
+        (lambda r: r["stacks"].update(persistent=["core", "demo"]), "stacks: persistent contradicts foundation/topology.py (demo is ephemeral)"),
+        (lambda r: r["stacks"].update(persistent=["sandbox"], ephemeral=["sandbox"]), "stacks: sandbox cannot be both persistent and ephemeral"),
+        (
+            lambda r: (r["stacks"].update(persistent=[]), r["teardown"].update(allowed_stacks=["confluent", "core"])),
+            "teardown.allowed_stacks must not name a persistent stack (core)",
+        ),
+        (
+            lambda r: r["cost"]["modules"][0]["switches"][0].update(code="unknown-count"),
+            "cost.modules.0.switches.0.code: must be one of forbidden-nat-gateway, forbidden-load-balancer, always-on-fleet",
+        ),
     ],
 )
 def test_invalid_policy_names_the_field(tmp_path, mutate, field):
@@ -64,6 +126,17 @@ def test_invalid_policy_names_the_field(tmp_path, mutate, field):
         load_policy(variant(tmp_path, mutate))
     assert field in str(error.value)
     assert "\n" not in str(error.value)
+
+
+def test_a_waiver_for_a_waivable_catalog_code_is_valid(tmp_path):
+    policy = load_policy(variant(tmp_path, lambda r: r.update(waivers=[WAIVER])))
+    assert [w.rule for w in policy.waivers] == ["forbidden-nat-gateway"]
+
+
+@pytest.mark.parametrize("code", sorted(c.id for c in CATALOG.values() if not c.waivable))
+def test_no_safety_gate_can_be_waived_in_the_policy(tmp_path, code):
+    with pytest.raises(PolicyError, match=f"{code} cannot be waived in the policy"):
+        load_policy(variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"rule": code}])))
 
 
 def test_missing_policy_file(tmp_path):

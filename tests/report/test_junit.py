@@ -63,7 +63,7 @@ def test_a_passing_snapshot_has_no_failures(passing_snapshot):
 def test_text_that_xml_cannot_carry_does_not_break_the_report():
     message = 'quoted input: <tag attr="x"> & \x00\x1b[31m'
     snapshot = make_snapshot(
-        [Finding(code="c", status=Status.FAIL, subject="s\x07", message=message)]
+        [Finding(code="forbidden-nat-gateway", status=Status.FAIL, subject="s\x07", message=message)]
     )
     failure = parse(snapshot).find("testsuite/testcase/failure")
     assert failure.get("message") == 'quoted input: <tag attr="x"> & \ufffd\ufffd[31m'

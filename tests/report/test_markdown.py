@@ -82,7 +82,7 @@ def test_awkward_text_stays_inside_its_cell():
     snapshot = make_snapshot(
         [
             Finding(
-                code="cost-over-limit",
+                code="cost-cap-exceeded",
                 status=Status.FAIL,
                 subject="a|b",
                 message="line one\r\nline two | `tick` *star* <b>html</b> &lt; [link](x)",
@@ -93,6 +93,6 @@ def test_awkward_text_stays_inside_its_cell():
     table = section(output, "### Blockers (1)")
     assert all(len(CELL_BOUNDARY.findall(row)) == 6 for row in table)
     assert table[2] == (
-        "| FAIL | cost-over-limit | a\\|b | - | line one<br>line two \\| \\`tick\\` \\*star\\* "
+        "| FAIL | cost-cap-exceeded | a\\|b | - | line one<br>line two \\| \\`tick\\` \\*star\\* "
         "\\<b\\>html\\</b\\> \\&lt; \\[link\\](x) |"
     )

@@ -146,17 +146,17 @@ def test_physical_location_is_the_document_then_the_first_input_then_the_policy(
 def test_documents_become_valid_uri_references():
     findings = [
         Finding(
-            code="c", status=Status.FAIL, subject="a", message="m", document="plans/my plan.json"
+            code="forbidden-nat-gateway", status=Status.FAIL, subject="a", message="m", document="plans/my plan.json"
         ),
         Finding(
-            code="c",
+            code="forbidden-nat-gateway",
             status=Status.FAIL,
             subject="b",
             message="m",
             document="s3://state-bucket/demo/terraform.tfstate",
         ),
         Finding(
-            code="c", status=Status.FAIL, subject="d", message="m", document="C:\\work\\plan.json"
+            code="forbidden-nat-gateway", status=Status.FAIL, subject="d", message="m", document="C:\\work\\plan.json"
         ),
     ]
     log = rendered(make_snapshot(findings))

@@ -71,7 +71,7 @@ def test_a_passing_snapshot_has_no_table():
 def test_subjects_are_printed_literally_not_as_markup():
     subject = 'aws_s3_bucket.this["[bold]logs[/bold]"]'
     snapshot = make_snapshot(
-        [Finding(code="c", status=Status.FAIL, subject=subject, message=":x: [red]")]
+        [Finding(code="forbidden-nat-gateway", status=Status.FAIL, subject=subject, message=":x: [red]")]
     )
     output = text.render(snapshot, width=200)
     assert subject in output

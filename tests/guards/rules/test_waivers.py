@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+from pydantic import ValidationError
+
 from guards.findings import Status, fail, passed
 from guards.policy import Waiver
 from guards.waivers import apply_waivers
@@ -45,3 +48,33 @@ def test_waiver_expiring_today_still_holds_and_passes_are_untouched():
     ]
     result, _ = apply_waivers(findings, [waiver(subject="*", expires=TODAY)], TODAY)
     assert [f.status for f in result if f.waiver] == [Status.FAIL]
+
+
+def test_a_waiver_never_covers_a_safety_gate_even_built_without_validation():
+    """The policy refuses such a waiver; apply_waivers holds the line on its own too."""
+    forged = Waiver.model_construct(
+        rule="preserve-violation", subject="*", justification="Reviewed by the platform team.", expires=TODAY
+    )
+    findings = [fail("preserve-violation", "aws_s3_bucket.state", "demo", "deletes the state bucket")]
+    result, applied = apply_waivers(findings, [forged], TODAY)
+    assert [(f.code, f.blocks, f.waiver) for f in result] == [("preserve-violation", True, None)]
+    assert applied == []
+
+
+def test_a_flag_waiver_on_a_safety_gate_stays_as_the_flag_set_it():
+    """--allow-static-credentials sets Finding.waiver in the lane; policy waivers leave it be."""
+    flagged = fail("static-credentials", "env:AWS_ACCESS_KEY_ID", None, "AKIA").model_copy(
+        update={"waiver": "allowed by --allow-static-credentials (local sandbox)"}
+    )
+    forged = Waiver.model_construct(
+        rule="static-credentials", subject="*", justification="Not the visible flag.", expires=TODAY
+    )
+    result, applied = apply_waivers([flagged], [forged], TODAY)
+    assert result == [flagged] and not result[0].blocks
+    assert applied == []
+
+
+@pytest.mark.parametrize("code", ["static-credentials", "state-locked", "deploy-order", "no-such-code"])
+def test_a_waiver_model_refuses_unknown_and_safety_gate_codes(code):
+    with pytest.raises(ValidationError, match="unknown code|cannot be waived in the policy"):
+        waiver(rule=code)

@@ -576,13 +576,15 @@ def _teardown(
 
     from evidence.provenance import new_run_id
     from guards.policy import load_policy
-    from stackguard.lanes.teardown import Request, Teardown, prepare
+    from stackguard.lanes import teardown
+    from stackguard.lanes.operator import Request
     from stackguard.report.teardown import destroy_set_summary
 
     _require_format(fmt)
     config = load_config(config_file)
     request = Request(
-        target=stack,
+        operation=teardown.OPERATION,
+        stack=stack,
         config=config,
         policy=load_policy(policy_file),
         out_dir=out_dir,
@@ -591,14 +593,14 @@ def _teardown(
         environ=dict(os.environ),
         allow_static_credentials=allow_static_credentials,
     )
-    prepare(request, apply=apply)
-    lane = Teardown(request, boto3.Session(region_name=config.region))
-    contract = lane.contract()
+    teardown.prepare(request, apply=apply)
+    session = boto3.Session(region_name=config.region)
+    contract = teardown.contract(request, session)
     err.print(f"snapshot: {contract.path}", markup=False, highlight=False)
     published = _publish_lane(contract.path, config_file)
     if not apply or not contract.holds:
         _print_report(contract.snapshot, fmt, output)
-        if fmt == "text" and contract.plan_file is not None:
+        if fmt == "text" and contract.saved is not None:
             out.print(destroy_set_summary(contract.snapshot), markup=False, highlight=False, soft_wrap=True)
         raise typer.Exit(ExitCode.PASS if contract.snapshot.overall_pass else ExitCode.BLOCKERS)
     err.print(destroy_set_summary(contract.snapshot), markup=False, highlight=False, soft_wrap=True)
@@ -606,7 +608,7 @@ def _teardown(
         raise StackguardError("the contract snapshot could not be published; nothing was destroyed", ExitCode.ENVIRONMENT)
     if not auto_approve:
         _confirm(stack)
-    outcome = lane.apply(contract)
+    outcome = teardown.apply(request, contract)
     _print_report(outcome.snapshot, fmt, output)
     err.print(f"snapshot: {outcome.path}", markup=False, highlight=False)
     for path in outcome.paths:
@@ -714,11 +716,13 @@ def deploy(
 
     from evidence.provenance import new_run_id
     from guards.policy import load_policy
-    from stackguard.lanes.deploy import Deploy, Request, prepare
+    from stackguard.lanes import deploy as lane
+    from stackguard.lanes.operator import Request
 
     _require_format(fmt)
     config = load_config(config_file)
     request = Request(
+        operation=lane.OPERATION,
         stack=stack,
         config=config,
         policy=load_policy(policy_file),
@@ -728,9 +732,9 @@ def deploy(
         environ=dict(os.environ),
         allow_static_credentials=allow_static_credentials,
     )
-    prepare(request)
-    lane = Deploy(request, boto3.Session(region_name=config.region))
-    checked = lane.check()
+    lane.prepare(request)
+    session = boto3.Session(region_name=config.region)
+    checked = lane.check(request, session)
     err.print(f"snapshot: {checked.path}", markup=False, highlight=False)
     published = _publish_lane(checked.path, config_file)
     if not checked.holds:
@@ -740,11 +744,11 @@ def deploy(
         raise StackguardError("the deploy-plan snapshot could not be published; nothing was applied", ExitCode.ENVIRONMENT)
     if not auto_approve:
         _confirm(stack, verb="deploy", done="applied")
-    snapshot, path = lane.apply(checked)
-    _print_report(snapshot, fmt, output)
-    err.print(f"snapshot: {path}", markup=False, highlight=False)
-    _publish_lane(path, config_file)
-    raise typer.Exit(ExitCode.PASS if snapshot.overall_pass else ExitCode.BLOCKERS)
+    applied = lane.apply(request, session, checked)
+    _print_report(applied.snapshot, fmt, output)
+    err.print(f"snapshot: {applied.path}", markup=False, highlight=False)
+    _publish_lane(applied.path, config_file)
+    raise typer.Exit(ExitCode.PASS if applied.snapshot.overall_pass else ExitCode.BLOCKERS)
 
 
 def _bad_input_errors() -> tuple[type[Exception], ...]:

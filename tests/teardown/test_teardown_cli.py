@@ -11,15 +11,8 @@ import sys
 import pytest
 
 from tests.conftest import CONFIG_FILE
-from tests.teardown.conftest import (
-    BUCKET,
-    CONFIG,
-    REGION,
-    TABLE,
-    _change,
-    put_state,
-    state_of,
-)
+from tests.support.operator_env import BUCKET, TABLE, put_state
+from tests.support.plans import CONFIG, REGION, plan_change, state_of
 
 PLAN = "teardown-td-1.tfplan"
 
@@ -79,8 +72,8 @@ def test_plan_destroys_nothing_and_freezes_the_contract(account, terraform, tear
 @pytest.mark.parametrize(
     ("change", "identity"),
     [
-        (_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
-        (_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
+        (plan_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
+        (plan_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
     ],
     ids=["state-bucket", "lock-table"],
 )
@@ -104,7 +97,7 @@ def test_deleting_the_state_bucket_or_lock_table_anywhere_stops_before_apply(
 
 
 def test_a_destroy_plan_that_creates_something_is_refused(account, terraform, teardown, demo_plan):
-    created = _change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
+    created = plan_change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
     terraform.plan({**demo_plan, "resource_changes": [*demo_plan["resource_changes"], created]})
 
     result = teardown("run", "demo", "--auto-approve")

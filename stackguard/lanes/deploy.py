@@ -160,3 +160,17 @@ def apply(request: Request, session: boto3.Session, checked: Judged) -> kernel.A
     )
     return kernel.Applied(snapshot, path)
 
+
+
+def operation(request: Request) -> kernel.Operation:
+    """The deploy as the command line drives it (after the checks without side effects)."""
+    prepare(request)
+    session = boto3.Session(region_name=request.config.region)
+    return kernel.Operation(
+        request.stack,
+        judge=lambda: check(request, session),
+        apply=lambda checked: apply(request, session, checked),
+        judgement="the deploy-plan snapshot",
+        verb="deploy",
+        done="applied",
+    )

@@ -15,7 +15,7 @@ having run first.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -293,3 +293,16 @@ class Applied:
     def paths(self) -> list[Path]:
         """Every snapshot written after the judgement, the last one last."""
         return [*self.earlier, self.path]
+
+
+@dataclass(frozen=True)
+class Operation:
+    """One operator lane as the command line drives it: judge, then (once confirmed) apply."""
+
+    stack: str
+    judge: Callable[[], Judged]
+    apply: Callable[[Judged], Applied] | None  # None: judge only, change nothing
+    judgement: str  # what the judgement's snapshot is called in messages
+    verb: str  # "deploy", "destroy"
+    done: str  # "applied", "destroyed"
+    summary: Callable[[Snapshot], str] | None = None  # what an operator reviews before confirming

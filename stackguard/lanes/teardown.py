@@ -65,6 +65,23 @@ def prepare(request: Request, *, apply: bool) -> None:
     kernel.ensure_fresh(request, lanes(apply=apply))
 
 
+def operation(request: Request, *, applies: bool) -> kernel.Operation:
+    """`teardown plan` (judge only) or `teardown run`, as the command line drives it."""
+    from stackguard.report.teardown import destroy_set_summary
+
+    prepare(request, apply=applies)
+    session = boto3.Session(region_name=request.config.region)
+    return kernel.Operation(
+        request.stack,
+        judge=lambda: contract(request, session),
+        apply=(lambda judged: apply(request, judged)) if applies else None,
+        judgement="the contract snapshot",
+        verb="destroy",
+        done="destroyed",
+        summary=destroy_set_summary,
+    )
+
+
 def _reference(path: Path) -> dict[str, str]:
     return {"path": str(path), "sha256": file_sha256(path)}
 

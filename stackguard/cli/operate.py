@@ -58,11 +58,10 @@ def confirm(stack: str, *, verb: str, done: str) -> None:
             f"no terminal to confirm on: type {stack!r} at the prompt, or pass --auto-approve "
             f"(CI, with short-lived credentials); nothing was {done}"
         )
-    import click
-
     try:
         answer = typer.prompt(f"Type the stack name ({stack}) to {verb} it", err=True, default="", show_default=False)
-    except (click.exceptions.Abort, EOFError):
+    except (typer.Abort, EOFError):  # end of input or Ctrl-C at the prompt
+        note("")  # the prompt's line was left open
         raise StackguardError(f"no confirmation given; nothing was {done}") from None
     if answer.strip() != stack:
         raise StackguardError(f"the confirmation did not match {stack!r}; nothing was {done}")

@@ -260,6 +260,16 @@ def test_typing_the_stack_name_confirms(account, terraform, teardown, monkeypatc
     assert ("apply" in [call[0] for call in terraform.calls()]) is applied
 
 
+def test_no_answer_at_the_prompt_destroys_nothing(account, terraform, teardown, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", _Terminal(""))  # end of input at the prompt
+
+    result = teardown("run", "demo")
+
+    assert result.code == 2
+    assert result.stderr.strip().splitlines()[-1] == "error: no confirmation given; nothing was destroyed"
+    assert "apply" not in [call[0] for call in terraform.calls()]
+
+
 def test_a_missing_terraform_binary_is_a_tooling_failure(account, terraform, teardown, tmp_path):
     config = tmp_path / "platform.toml"
     config.write_text(CONFIG_FILE.read_text().replace('terraform = "terraform"', 'terraform = "no-such-terraform"'))

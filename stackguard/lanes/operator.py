@@ -6,7 +6,9 @@
 - `save_plan` and `SavedPlan`: init, plan -out=FILE, show -json FILE, the file's sha256,
   and `SavedPlan.apply`, which applies that file only while its sha256 is still the same;
 - `Gathered`, `build_snapshot` and `record`: the one way a snapshot is made (check lanes
-  included), its verdict derived from the findings.
+  included), its verdict derived from the findings;
+- `Judged`, `Applied` and `Operation`: what a lane hands back before and after it changes
+  anything, and how the command line drives it (judge, confirm, apply).
 
 Each step takes what it needs as arguments and returns values; no step relies on another
 having run first.

@@ -10,8 +10,13 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from stacks.config import ConfigError
+
+if TYPE_CHECKING:
+    from evidence.publish import PublishedRun
+    from stacks.config import PlatformConfig
 
 PUBLISH_ENV_VAR = "STACKGUARD_PUBLISH_EVIDENCE"
 WARNING = "warning: evidence not published: "
@@ -53,3 +58,36 @@ def publish_if_configured(
     except (ConfigError, EvidenceError, StackguardError) as exc:
         return [f"{WARNING}{exc}"]
     return [f"published {line}" for line in published.report_lines()]
+
+
+def evidence_bucket(config: PlatformConfig, bucket: str | None) -> str:
+    """`--bucket`, validated as the configuration's `evidence.bucket` is; else that one."""
+    from pydantic import ValidationError
+
+    from stacks.config import EvidenceConfig
+
+    if bucket is None:
+        return config.evidence.bucket
+    try:
+        return EvidenceConfig(bucket=bucket).bucket
+    except ValidationError as exc:
+        raise ConfigError(f"--bucket {bucket!r}: {exc.errors()[0]['msg']}") from None
+
+
+def publish_directory(
+    run_dir: Path, *, config_file: Path | None, bucket: str | None, run_id: str | None
+) -> PublishedRun:
+    """`stackguard evidence publish`: one run's snapshots, then each lane's index."""
+    import boto3
+
+    from evidence.publish import publish_run
+    from stacks.config import load_config
+
+    config = load_config(config_file)
+    return publish_run(
+        boto3.Session(region_name=config.region),
+        bucket=evidence_bucket(config, bucket),
+        run_dir=run_dir,
+        region=config.region,
+        run_id=run_id,
+    )

@@ -7,6 +7,7 @@ itself does not already carry.
 from __future__ import annotations
 
 from collections.abc import Callable
+from enum import StrEnum
 
 from evidence.snapshot import Snapshot
 
@@ -14,12 +15,23 @@ from . import json_format, junit, markdown, sarif, text
 
 Renderer = Callable[[Snapshot], str]
 
+
+class Format(StrEnum):
+    """The output formats, in the order `--help` lists them."""
+
+    TEXT = "text"
+    JSON = "json"
+    SARIF = "sarif"
+    JUNIT = "junit"
+    MARKDOWN = "markdown"
+
+
 FORMATS: dict[str, Renderer] = {
-    "text": text.render,
-    "json": json_format.render,
-    "sarif": sarif.render,
-    "junit": junit.render,
-    "markdown": markdown.render,
+    Format.TEXT: text.render,
+    Format.JSON: json_format.render,
+    Format.SARIF: sarif.render,
+    Format.JUNIT: junit.render,
+    Format.MARKDOWN: markdown.render,
 }
 
 
@@ -27,7 +39,7 @@ class UnknownFormatError(ValueError):
     """A format name that is not in FORMATS: a usage error, not a failure of the checks."""
 
 
-def render(snapshot: Snapshot, fmt: str) -> str:
+def render(snapshot: Snapshot, fmt: Format | str) -> str:
     try:
         renderer = FORMATS[fmt]
     except KeyError:
@@ -38,4 +50,4 @@ def render(snapshot: Snapshot, fmt: str) -> str:
     return renderer(snapshot)
 
 
-__all__ = ["FORMATS", "Renderer", "UnknownFormatError", "render"]
+__all__ = ["FORMATS", "Format", "Renderer", "UnknownFormatError", "render"]

@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.deploy.conftest import CONFIG, create_plan, created, snapshot_codes
-from tests.teardown.conftest import put_state
+from tests.deploy.conftest import snapshot_codes
+from tests.support.operator_env import put_state
+from tests.support.plans import CONFIG, create_plan, created
 
 
 @pytest.fixture

@@ -11,7 +11,8 @@ from guards.teardown.contract import backend_scope, destroy_contract, owned_by, 
 from guards.teardown.identity import identities_of
 from guards.teardown.preserve import preserve_set
 from stackguard.preserve import preserved_identities
-from tests.teardown.conftest import ACCOUNT, BUCKET, CONFIG, TABLE, _change
+from tests.support.operator_env import BUCKET, TABLE
+from tests.support.plans import ACCOUNT, CONFIG, plan_change
 
 PRESERVE = preserve_set(
     preserved_identities(CONFIG, ["state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"], ACCOUNT),
@@ -30,7 +31,7 @@ def failing(changes: list[dict]) -> set[tuple[str, str]]:
 
 
 def delete(rtype: str, name: str, before: dict, module: str = "") -> dict:
-    return _change(rtype, name, before, ["delete"], module=module)
+    return plan_change(rtype, name, before, ["delete"], module=module)
 
 
 def test_the_demo_stacks_own_deletes_pass():
@@ -80,12 +81,12 @@ def test_deletes_the_target_does_not_own_are_out_of_scope():
 
 def test_only_deletes_forgets_and_no_ops_belong_in_a_destroy_plan():
     changes = [
-        _change("aws_vpc", "vpc", {"id": "vpc-1"}, ["no-op"]),
-        _change("aws_route_table", "kept", {"id": "rtb-1"}, ["forget"]),
-        _change("aws_ami", "latest", {"id": "ami-1"}, ["read"], mode="data"),
-        _change("aws_nat_gateway", "new", {"subnet_id": "s"}, ["create"]),
-        _change("aws_subnet", "public", {"id": "subnet-1"}, ["update"]),
-        _change("aws_s3_bucket", "state", {"bucket": BUCKET}, ["delete", "create"]),
+        plan_change("aws_vpc", "vpc", {"id": "vpc-1"}, ["no-op"]),
+        plan_change("aws_route_table", "kept", {"id": "rtb-1"}, ["forget"]),
+        plan_change("aws_ami", "latest", {"id": "ami-1"}, ["read"], mode="data"),
+        plan_change("aws_nat_gateway", "new", {"subnet_id": "s"}, ["create"]),
+        plan_change("aws_subnet", "public", {"id": "subnet-1"}, ["update"]),
+        plan_change("aws_s3_bucket", "state", {"bucket": BUCKET}, ["delete", "create"]),
     ]
     assert failing(changes) == {
         ("destroy-unexpected-action", "aws_nat_gateway.new"),

@@ -14,7 +14,7 @@ from guards.teardown.verification import (
     preserve_presence,
     state_residuals,
 )
-from tests.teardown.conftest import CONFIG
+from tests.support.plans import CONFIG
 
 KEYS = {stack: CONFIG.state_key(stack) for stack in STACK_NAMES}
 VPC = Resource("demo", "aws_vpc", "vpc", "state")

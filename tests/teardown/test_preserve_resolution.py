@@ -5,7 +5,7 @@ from __future__ import annotations
 from guards.documents import collect_synth
 from guards.teardown.identity import identities_of
 from stackguard.preserve import presence_checks, preserved_identities
-from tests.teardown.conftest import ACCOUNT, CONFIG
+from tests.support.plans import ACCOUNT, CONFIG
 
 ALL = ["state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"]
 

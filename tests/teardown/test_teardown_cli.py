@@ -11,15 +11,8 @@ import sys
 import pytest
 
 from tests.conftest import CONFIG_FILE
-from tests.teardown.conftest import (
-    BUCKET,
-    CONFIG,
-    REGION,
-    TABLE,
-    _change,
-    put_state,
-    state_of,
-)
+from tests.support.operator_env import BUCKET, TABLE, put_state
+from tests.support.plans import CONFIG, REGION, plan_change, state_of
 
 PLAN = "teardown-td-1.tfplan"
 
@@ -79,8 +72,8 @@ def test_plan_destroys_nothing_and_freezes_the_contract(account, terraform, tear
 @pytest.mark.parametrize(
     ("change", "identity"),
     [
-        (_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
-        (_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
+        (plan_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
+        (plan_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
     ],
     ids=["state-bucket", "lock-table"],
 )
@@ -104,7 +97,7 @@ def test_deleting_the_state_bucket_or_lock_table_anywhere_stops_before_apply(
 
 
 def test_a_destroy_plan_that_creates_something_is_refused(account, terraform, teardown, demo_plan):
-    created = _change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
+    created = plan_change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
     terraform.plan({**demo_plan, "resource_changes": [*demo_plan["resource_changes"], created]})
 
     result = teardown("run", "demo", "--auto-approve")
@@ -265,6 +258,16 @@ def test_typing_the_stack_name_confirms(account, terraform, teardown, monkeypatc
 
     assert result.code == (0 if applied else 2), result.stderr
     assert ("apply" in [call[0] for call in terraform.calls()]) is applied
+
+
+def test_no_answer_at_the_prompt_destroys_nothing(account, terraform, teardown, monkeypatch):
+    monkeypatch.setattr(sys, "stdin", _Terminal(""))  # end of input at the prompt
+
+    result = teardown("run", "demo")
+
+    assert result.code == 2
+    assert result.stderr.strip().splitlines()[-1] == "error: no confirmation given; nothing was destroyed"
+    assert "apply" not in [call[0] for call in terraform.calls()]
 
 
 def test_a_missing_terraform_binary_is_a_tooling_failure(account, terraform, teardown, tmp_path):

@@ -1,0 +1,211 @@
+"""`stackguard deploy` and `stackguard teardown plan|run`: one flow over the operator lanes.
+
+Judge and record; print what was recorded; stop unless the judgement holds, its snapshot
+could be published when that was asked for, and the operator confirmed (or --auto-approve);
+then apply exactly the judged plan and report what it left.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, NoReturn
+
+import typer
+
+from foundation.errors import ExitCode, StackguardError
+from stackguard.cli.emit import Reporting, announce, conclude, note, publish, say, show
+from stackguard.cli.options import (
+    DEFAULT_EVIDENCE,
+    DEFAULT_OUT,
+    AllowStaticOption,
+    AutoApproveOption,
+    ConfigOption,
+    EvidenceOption,
+    FormatOption,
+    OutDirOption,
+    OutputOption,
+    PolicyOption,
+    RunIdOption,
+    run_id_or_new,
+)
+from stackguard.report import Format
+
+if TYPE_CHECKING:
+    from stackguard.lanes.operator import Operation, Request
+
+teardown_app = typer.Typer(
+    help=(
+        "Tear down an ephemeral stack: prove the destroy plan removes only that stack and "
+        "nothing preserved, apply exactly that plan, verify nothing is left."
+    ),
+    no_args_is_help=True,
+)
+TeardownStack = Annotated[str, typer.Argument(help="The stack to tear down (the policy's teardown.allowed_stacks).")]
+
+
+def _interactive() -> bool:
+    try:
+        return sys.stdin is not None and sys.stdin.isatty()
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
+def confirm(stack: str, *, verb: str, done: str) -> None:
+    """The user types the stack's name, at a terminal; anything else changes nothing."""
+    if not _interactive():
+        raise StackguardError(
+            f"no terminal to confirm on: type {stack!r} at the prompt, or pass --auto-approve "
+            f"(CI, with short-lived credentials); nothing was {done}"
+        )
+    try:
+        answer = typer.prompt(f"Type the stack name ({stack}) to {verb} it", err=True, default="", show_default=False)
+    except (typer.Abort, EOFError):  # end of input or Ctrl-C at the prompt
+        note("")  # the prompt's line was left open
+        raise StackguardError(f"no confirmation given; nothing was {done}") from None
+    if answer.strip() != stack:
+        raise StackguardError(f"the confirmation did not match {stack!r}; nothing was {done}")
+
+
+def operate(operation: Operation, reporting: Reporting, *, auto_approve: bool) -> NoReturn:
+    """Judge; then, if asked to and it holds, confirm and apply. The exit code is the last
+    snapshot's verdict, or 3 when publication or the apply failed."""
+    judged = operation.judge()
+    published = announce(judged.path, reporting)
+    summary = operation.summary(judged.snapshot) if operation.summary and judged.saved else None
+    if operation.apply is None or not judged.holds:
+        show(judged.snapshot, reporting)
+        if summary and reporting.fmt is Format.TEXT:
+            say(summary)
+        conclude(judged.snapshot)
+    if summary:
+        note(summary)
+    if not published:  # asked to freeze the judgement in the evidence bucket, and that failed
+        raise StackguardError(
+            f"{operation.judgement} could not be published; nothing was {operation.done}", ExitCode.ENVIRONMENT
+        )
+    if not auto_approve:
+        confirm(operation.stack, verb=operation.verb, done=operation.done)
+    applied = operation.apply(judged)
+    show(applied.snapshot, reporting)
+    note(f"snapshot: {applied.path}")
+    for path in applied.paths:
+        publish(path, reporting)
+    if applied.failure is not None:
+        raise StackguardError(applied.failure, ExitCode.ENVIRONMENT)
+    conclude(applied.snapshot)
+
+
+def request(
+    operation: str,
+    stack: str,
+    *,
+    config_file: Path | None,
+    policy_file: Path | None,
+    out_dir: Path,
+    evidence_dir: Path,
+    run_id: str | None,
+    allow_static_credentials: bool,
+) -> Request:
+    """The lane's request from the command's options: files loaded, the environment read."""
+    import os
+
+    from guards.policy import load_policy
+    from stackguard.lanes.operator import Request
+    from stacks.config import load_config
+
+    return Request(
+        operation=operation,
+        stack=stack,
+        config=load_config(config_file),
+        policy=load_policy(policy_file),
+        out_dir=out_dir,
+        evidence_root=evidence_dir,
+        run_id=run_id_or_new(run_id),
+        environ=dict(os.environ),
+        allow_static_credentials=allow_static_credentials,
+    )
+
+
+def deploy(
+    stack: Annotated[str, typer.Argument(help="The stack to deploy: core, confluent, then demo.")],
+    auto_approve: AutoApproveOption = False,
+    allow_static_credentials: AllowStaticOption = False,
+    config_file: ConfigOption = None,
+    policy_file: PolicyOption = None,
+    out_dir: OutDirOption = DEFAULT_OUT,
+    fmt: FormatOption = Format.TEXT,
+    evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Deploy one stack through the guards: lanes `deploy-plan` and `deploy-live`.
+
+    Refuses static credentials and out-of-order deploys (core, confluent, demo); for
+    confluent and demo the backend must be ready and its lock probe pass. Then terraform
+    init, plan -out=FILE, show -json FILE; the plan guards judge exactly that plan, and
+    only if it passes (and the stack's name is typed, or --auto-approve) is exactly that
+    plan file applied. Finally `check live` (backend, infra) for the stack.
+    """
+    from stackguard.lanes import deploy as lane
+
+    req = request(
+        lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
+        evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
+    )
+    operate(lane.operation(req), Reporting(fmt, output, config_file), auto_approve=auto_approve)
+
+
+@teardown_app.command("plan")
+def teardown_plan(
+    stack: TeardownStack,
+    allow_static_credentials: AllowStaticOption = False,
+    config_file: ConfigOption = None,
+    policy_file: PolicyOption = None,
+    out_dir: OutDirOption = DEFAULT_OUT,
+    fmt: FormatOption = Format.TEXT,
+    evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Plan the destroy and prove its contract; destroys nothing: lane `teardown-contract`.
+
+    Synthesizes (reusing cdktf.out when nothing changed), runs terraform init, plan -destroy
+    -out=FILE and show -json FILE in <out>/stacks/<stack>, and writes the contract snapshot:
+    the plan file's sha256, the destroy-set and the preserve-set.
+    """
+    from stackguard.lanes import teardown as lane
+
+    req = request(
+        lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
+        evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
+    )
+    operate(lane.operation(req, applies=False), Reporting(fmt, output, config_file), auto_approve=False)
+
+
+@teardown_app.command("run")
+def teardown_run(
+    stack: TeardownStack,
+    auto_approve: AutoApproveOption = False,
+    allow_static_credentials: AllowStaticOption = False,
+    config_file: ConfigOption = None,
+    policy_file: PolicyOption = None,
+    out_dir: OutDirOption = DEFAULT_OUT,
+    fmt: FormatOption = Format.TEXT,
+    evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
+    run_id: RunIdOption = None,
+    output: OutputOption = None,
+) -> None:
+    """Plan and prove the contract, then apply exactly that plan file and verify the result.
+
+    Lanes `teardown-contract`, `teardown-verify` and `teardown` (the proof). Applies only if
+    the contract holds and, without --auto-approve, the stack's name is typed at the prompt.
+    Never re-plans and never runs `terraform destroy`; a stale plan stops.
+    """
+    from stackguard.lanes import teardown as lane
+
+    req = request(
+        lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
+        evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
+    )
+    operate(lane.operation(req, applies=True), Reporting(fmt, output, config_file), auto_approve=auto_approve)

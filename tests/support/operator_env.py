@@ -1,0 +1,96 @@
+"""What the deploy and teardown tests run in: a copy of the session's synth, a moto account
+holding core's preserved things, and `stackguard <operation> ...` run in this process."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
+from tests.support.plans import CONFIG, REGION, raw_state
+
+POLICY_FILE = REPO_ROOT / "policy.toml"
+BUCKET, TABLE = CONFIG.backend.state_bucket, CONFIG.backend.lock_table
+RUN_ID = "td-1"
+SHORT_LIVED = {"AWS_ACCESS_KEY_ID": "ASIAXXXXXXXXXXXXXXXX", "AWS_SECRET_ACCESS_KEY": "x" * 40, "AWS_SESSION_TOKEN": "token"}
+
+
+@pytest.fixture
+def outdir(synth_dir, tmp_path, monkeypatch) -> Path:
+    """A copy of the session's synth (cache record included), so synthesis is reused; a
+    cold synth (20 s) would fail the test instead of slowing it down."""
+    import stacks.app
+
+    target = tmp_path / "cdktf.out"
+    shutil.copytree(synth_dir, target)
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("cdktf was started although the synth cache should have served")
+
+    monkeypatch.setattr(stacks.app, "build_app", refuse)
+    return target
+
+
+def create_budget(session) -> None:
+    from tests.guards.live.test_budget import create_budget as create
+
+    create(session, (10, 20, 28), actual="4.20")
+
+
+def put_state(session, stack: str, resources: list[tuple[str, str, dict]]) -> None:
+    session.client("s3", region_name=REGION).put_object(
+        Bucket=BUCKET, Key=CONFIG.state_key(stack), Body=raw_state(resources)
+    )
+
+
+@pytest.fixture
+def account(aws, monkeypatch):
+    """moto with core's preserved things (state and evidence buckets, lock table, budget),
+    confluent's state in the backend (demo reads it), and short-lived credentials."""
+    for name, value in SHORT_LIVED.items():
+        monkeypatch.setenv(name, value)
+    s3 = aws.client("s3", region_name=REGION)
+    for bucket in (BUCKET, CONFIG.evidence.bucket):
+        s3.create_bucket(Bucket=bucket, CreateBucketConfiguration={"LocationConstraint": REGION})
+    aws.client("dynamodb", region_name=REGION).create_table(
+        TableName=TABLE,
+        KeySchema=[{"AttributeName": "LockID", "KeyType": "HASH"}],
+        AttributeDefinitions=[{"AttributeName": "LockID", "AttributeType": "S"}],
+        BillingMode="PAY_PER_REQUEST",
+    )
+    create_budget(aws)
+    put_state(aws, "confluent", [("aws_ssm_parameter", "bootstrap_parameter", {"name": "/sg-devmin/dev_min/confluent/bootstrap_servers"})])
+    return aws
+
+
+@dataclass
+class Run:
+    code: int
+    stdout: str
+    stderr: str
+    evidence: Path
+
+    def snapshot(self, lane: str) -> dict:
+        return json.loads((self.evidence / "dev_min" / lane / RUN_ID / f"{lane}_snapshot.json").read_text())
+
+    def has_snapshot(self, lane: str) -> bool:
+        return (self.evidence / "dev_min" / lane / RUN_ID / f"{lane}_snapshot.json").exists()
+
+
+@pytest.fixture
+def operator_cli(outdir, tmp_path):
+    """Run `stackguard <operation> ...` in this process against the copied synth."""
+    evidence = tmp_path / "runs"
+
+    def run(operation: str, *args: str, config: Path = CONFIG_FILE) -> Run:
+        code, stdout, stderr = in_process(
+            operation, *args, "--config", str(config), "--policy", str(POLICY_FILE),
+            "--out", str(outdir), "--evidence-dir", str(evidence), "--run-id", RUN_ID,
+        )
+        return Run(code, stdout, stderr, evidence)
+
+    return run

@@ -51,3 +51,27 @@ def test_the_check_sees_a_forbidden_import(tmp_path):
     module.write_text("def f():\n    from stackguard.cli import app\n")
     assert imported_modules(module) == {"stackguard.cli"}
 
+
+
+def test_no_stackguard_module_is_over_400_lines():
+    long = [
+        f"{path.relative_to(REPO_ROOT)}: {count} lines"
+        for path in sorted((REPO_ROOT / "stackguard").rglob("*.py"))
+        if (count := len(path.read_text(encoding="utf-8").splitlines())) > 400
+    ]
+    assert long == []
+
+
+def packages_below(root: Path, names) -> list[Path]:
+    folders = [root / name for name in names]
+    found = [*folders, *(p for folder in folders for p in folder.rglob("*"))]
+    return [p for p in found if p.is_dir() and (p / "__init__.py").exists() and p != root]
+
+
+def test_tests_mirror_the_code_tree():
+    """Every test folder names a package or subpackage of the code (or the shared support)."""
+    code = {path.relative_to(REPO_ROOT) for path in packages_below(REPO_ROOT, PROJECT_PACKAGES)}
+    mirrored = {path.relative_to(REPO_ROOT / "tests") for path in packages_below(REPO_ROOT / "tests", [""])}
+    allowed_extra = {Path("support"), Path("lanes/deploy"), Path("lanes/teardown")}
+    stray = sorted(str(p) for p in mirrored - allowed_extra if p not in code and Path("stackguard", p) not in code)
+    assert stray == []

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.deploy.conftest import snapshot_codes
+from tests.lanes.deploy.conftest import snapshot_codes
 from tests.support.operator_env import put_state
 from tests.support.plans import CONFIG, create_plan, created
 

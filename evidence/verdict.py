@@ -9,6 +9,7 @@ from __future__ import annotations
 from pydantic import BaseModel, ConfigDict, computed_field
 
 from evidence.snapshot import SCHEMA_VERSION, Snapshot
+from foundation.coverage import gaps
 
 
 class LaneResult(BaseModel):
@@ -47,7 +48,7 @@ class Verdict(BaseModel):
         return not self.problems and all(lane.overall_pass and not lane.reasons for lane in self.lanes)
 
 
-def _judge(lane: str, snapshot: Snapshot | None, policy_digest: str) -> LaneResult:
+def _judge(lane: str, snapshot: Snapshot | None, policy_digest: str, *, required: bool) -> LaneResult:
     if snapshot is None:
         return LaneResult(lane=lane, run_id=None, overall_pass=False, blockers=0, reasons=["no snapshot for this required lane"])
     reasons = []
@@ -55,6 +56,8 @@ def _judge(lane: str, snapshot: Snapshot | None, policy_digest: str) -> LaneResu
         reasons.append(f"schema version {snapshot.schema_version}, expected {SCHEMA_VERSION}")
     if snapshot.policy_digest != policy_digest:
         reasons.append(f"taken under policy {snapshot.policy_digest[:12]}, current policy is {policy_digest[:12]}")
+    if required:  # a partial check of a lane that stands for the whole does not count
+        reasons.extend(gaps(lane, snapshot.details.get("coverage")))
     reasons.extend(f"{b.code}: {b.subject}" for b in snapshot.blockers)
     return LaneResult(
         lane=lane,
@@ -75,7 +78,7 @@ def decide(
     lanes = sorted(set(required_lanes) | set(newest))
     return Verdict(
         policy_digest=policy_digest,
-        lanes=[_judge(lane, newest.get(lane), policy_digest) for lane in lanes],
+        lanes=[_judge(lane, newest.get(lane), policy_digest, required=lane in required_lanes) for lane in lanes],
         problems=list(problems or []),
         waived=[waived for lane in lanes if lane in newest for waived in _waived(newest[lane])],
     )

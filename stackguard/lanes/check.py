@@ -15,6 +15,7 @@ import boto3
 
 from evidence.snapshot import Snapshot
 from evidence.store import write_snapshot
+from foundation.coverage import coverage
 from guards.engine import evaluate
 from guards.inventory import Inventory
 from guards.policy import Policy
@@ -66,6 +67,7 @@ def check_synth(path: Path, policy: Policy, where: Recording) -> tuple[Snapshot,
     return run_check(
         lane="synth", inventory=inventory, policy=policy, documents=documents,
         evidence_root=where.evidence_root, run_id=where.run_id,
+        details={"coverage": coverage(stacks=(s for s in inventory.stacks if s))},
     )
 
 
@@ -73,9 +75,11 @@ def check_plan(file: Path, stack: str | None, policy: Policy, where: Recording) 
     """Lane `plan`: `terraform show -json PLANFILE` output."""
     from guards.documents import load_plan
 
+    inventory = load_plan(file, stack=stack)
     return run_check(
-        lane="plan", inventory=load_plan(file, stack=stack), policy=policy, documents={None: str(file)},
+        lane="plan", inventory=inventory, policy=policy, documents={None: str(file)},
         evidence_root=where.evidence_root, run_id=where.run_id,
+        details={"coverage": coverage(stacks=(s for s in inventory.stacks if s))},
     )
 
 
@@ -89,6 +93,9 @@ def check_live(
     details = {
         "sections": sorted(scope.sections),
         "spend": spend_details(inventory.live.spend if inventory.live else []),
+        "coverage": coverage(
+            stacks=scope.stacks, sections=scope.sections, regions=policy.live.regions or [config.region]
+        ),
     }
     return run_check(
         lane="live", inventory=inventory, policy=policy, documents={}, details=details,

@@ -14,6 +14,7 @@ import boto3
 
 from evidence.provenance import utc_now
 from foundation.aws import ClientFactory, client_factory
+from foundation.coverage import LIVE_SECTIONS
 from foundation.errors import ExitCode, StackguardError
 from foundation.topology import STACK_NAMES
 from guards.inventory import Inventory
@@ -23,7 +24,7 @@ from guards.live_facts import LiveFacts
 from guards.policy import Policy
 from stacks.config import PlatformConfig
 
-SECTIONS = ("backend", "infra", "budget", "cost")
+SECTIONS = LIVE_SECTIONS
 DEFAULT_CONFLUENT_URL = "https://api.confluent.cloud"
 
 

@@ -3,6 +3,8 @@ from __future__ import annotations
 import datetime as dt
 
 from evidence.snapshot import Snapshot
+from foundation.coverage import LIVE_SECTIONS, coverage
+from foundation.topology import STACK_NAMES
 from guards.findings import Finding
 
 T0 = dt.datetime(2026, 11, 23, 3, 0, tzinfo=dt.timezone.utc)
@@ -20,5 +22,7 @@ def make_snapshot(findings: list[Finding], **overrides) -> Snapshot:
         tool_version="0.1.0",
         git_sha="c" * 40,
         findings=findings,
+        # what a whole-platform check records (check synth of cdktf.out, check live)
+        details={"coverage": coverage(stacks=STACK_NAMES, sections=LIVE_SECTIONS)},
     )
     return Snapshot(**(fields | overrides))

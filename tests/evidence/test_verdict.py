@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
+
 from evidence.verdict import decide
+from foundation.coverage import LIVE_SECTIONS, coverage
+from foundation.topology import STACK_NAMES
 from guards.findings import fail, passed
 from tests.evidence.conftest import T0, make_snapshot
 
@@ -56,3 +60,33 @@ def test_every_waived_finding_is_listed_even_when_the_verdict_passes():
     assert [(w.lane, w.code, w.subject, w.justification) for w in verdict.waived] == [
         ("synth", "forbidden-nat-gateway", "aws_nat_gateway.x", "legacy NAT, removed next sprint")
     ]
+
+
+def partial(lane, **recorded):
+    return make_snapshot(CLEAN, lane=lane, details={"coverage": coverage(**recorded)})
+
+
+@pytest.mark.parametrize(
+    ("snapshot", "reason"),
+    [
+        (partial("synth", stacks=["demo"]), "partial coverage: stacks core, confluent not checked"),
+        (partial("live", stacks=STACK_NAMES, sections=["backend"]), "partial coverage: sections infra, budget, cost not checked"),
+        (partial("live", stacks=["demo"], sections=LIVE_SECTIONS), "partial coverage: stacks core, confluent not checked"),
+        (make_snapshot(CLEAN, lane="live", details={}), "coverage is not recorded"),
+    ],
+    ids=["synth-one-stack", "live-only-backend", "live-one-stack", "live-unrecorded"],
+)
+def test_a_partial_check_does_not_satisfy_a_required_lane(snapshot, reason):
+    verdict = decide([snapshot], policy_digest=DIGEST, required_lanes=[snapshot.lane])
+    assert not verdict.passed
+    assert any(reason in r for r in verdict.lanes[0].reasons)
+
+
+def test_full_coverage_counts_and_a_partial_lane_that_is_not_required_does_not_block():
+    full_live = partial("live", stacks=STACK_NAMES, sections=LIVE_SECTIONS, regions=["eu-west-2"])
+    verdict = decide(
+        [make_snapshot(CLEAN), full_live, partial("plan", stacks=["demo"])],
+        policy_digest=DIGEST,
+        required_lanes=["synth", "live"],
+    )
+    assert verdict.passed

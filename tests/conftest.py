@@ -12,11 +12,16 @@ from typing import Any
 
 import pytest
 
+from tests.corpus import ACTIVE, corpus_file, needs_corpus  # noqa: F401  (re-exported for the tests)
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 CONFIG_FILE = REPO_ROOT / "platform.toml"
-# CI clones the repository with shared/ beside it; STACKGUARD_SHARED points elsewhere.
-SHARED = Path(os.environ.get("STACKGUARD_SHARED", REPO_ROOT.parent / "shared"))
-CORPUS = SHARED / "corpus"
+# The corpus the tests read: the full one outside the repository, or the vendored subset.
+CORPUS = ACTIVE.root
+
+
+def pytest_report_header(config) -> str:
+    return ACTIVE.header()
 
 
 def in_process(*args: str) -> tuple[int, str, str]:

@@ -9,11 +9,16 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import CORPUS, REPO_ROOT, in_process
+from tests.conftest import ACTIVE, CORPUS, REPO_ROOT, corpus_file, in_process, needs_corpus
 
-PLAN_WITH_NATS = CORPUS / "cyse7125-infra-aws__infra_tfplan.json"
-PLAN_WITH_SECRET = CORPUS / "AWS_RealEstate__terraform_plan.json"
+PLAN_WITH_NATS = "tfcompliance__tests_functional_test_issue-158_plan.out.json"  # vendored: runs on every clone
+PLAN_WITH_SECRET = "AWS_RealEstate__terraform_plan.json"  # no vendored plan marks a real secret that blocks
 SECRET = "airflow123!"  # marked sensitive in that plan
+STATE = "infracost__cmd_infracost_testdata_terraform_v0.14_state.json"
+JSON_LINES = "nonstandard/Terraform-VPC-setup__tfplan.json"
+WRAPPER_TRAILER = "nonstandard/aws-validation__removingtfplan.json"
+WRAPPER = "nonstandard/infracost__cmd_infracost_testdata_plan_with_terraform_wrapper.json"
+ERRORED = "terraform__internal_command_testdata_show-json_plan-error_output.json"
 
 
 def run(stackguard_bin, *args, **kwargs) -> subprocess.CompletedProcess:
@@ -34,7 +39,7 @@ def test_our_synth_passes_and_the_verdict_says_so(stackguard_bin, synth_dir, tmp
 
 
 def test_blocking_plan_exits_1_and_sarif_names_each_instance(stackguard_bin, tmp_path):
-    result = run(stackguard_bin, "check", "plan", PLAN_WITH_NATS, "--format", "sarif", "--evidence-dir", tmp_path)
+    result = run(stackguard_bin, "check", "plan", corpus_file(PLAN_WITH_NATS), "--format", "sarif", "--evidence-dir", tmp_path)
     assert result.returncode == 1
     sarif = json.loads(result.stdout)
     nats = {
@@ -42,11 +47,11 @@ def test_blocking_plan_exits_1_and_sarif_names_each_instance(stackguard_bin, tmp
         for r in sarif["runs"][0]["results"]
         if r["ruleId"] == "forbidden-nat-gateway"
     }
-    assert nats == {f"module.network.aws_nat_gateway.nat_gw[{i}]" for i in range(3)}
+    assert nats == {f"module.vpc.aws_nat_gateway.this[{i}]" for i in range(3)}
 
 
 def test_json_format_prints_exactly_the_written_snapshot(stackguard_bin, tmp_path):
-    result = run(stackguard_bin, "check", "plan", PLAN_WITH_NATS, "--format", "json", "--evidence-dir", tmp_path, "--run-id", "r2")
+    result = run(stackguard_bin, "check", "plan", corpus_file(PLAN_WITH_NATS), "--format", "json", "--evidence-dir", tmp_path, "--run-id", "r2")
     written = (tmp_path / "dev_min/plan/r2/plan_snapshot.json").read_text()
     assert result.stdout == written
     assert result.stderr.strip() == f"snapshot: {tmp_path / 'dev_min/plan/r2/plan_snapshot.json'}"
@@ -54,10 +59,11 @@ def test_json_format_prints_exactly_the_written_snapshot(stackguard_bin, tmp_pat
 
 @pytest.mark.parametrize("fmt", ["text", "json", "sarif", "junit", "markdown"])
 def test_sensitive_values_never_reach_any_output(stackguard_bin, tmp_path, fmt):
+    plan = corpus_file(PLAN_WITH_SECRET)
     report = tmp_path / "report"
-    result = run(stackguard_bin, "check", "plan", PLAN_WITH_SECRET, "--format", fmt, "--evidence-dir", tmp_path, "--output", report)
+    result = run(stackguard_bin, "check", "plan", plan, "--format", fmt, "--evidence-dir", tmp_path, "--output", report)
     assert result.returncode == 1
-    assert SECRET in PLAN_WITH_SECRET.read_text(), "the fixture must contain the secret"
+    assert SECRET in plan.read_text(), "the fixture must contain the secret"
     written = "".join(p.read_text() for p in tmp_path.rglob("*") if p.is_file())
     assert SECRET not in result.stdout + result.stderr + written
 
@@ -80,15 +86,16 @@ def test_verdict_without_required_snapshot_blocks(stackguard_bin, tmp_path):
 @pytest.mark.parametrize(
     ("args", "phrase"),
     [
-        (["check", "plan", CORPUS / "infracost__cmd_infracost_testdata_terraform_v0.14_state.json"], "state JSON, not a plan"),
-        (["check", "plan", CORPUS / "nonstandard/Terraform-VPC-setup__tfplan.json"], "terraform show -json"),
-        (["check", "plan", CORPUS / "nonstandard/aws-validation__removingtfplan.json"], "terraform_wrapper: false"),
-        (["check", "plan", CORPUS / "nonstandard/infracost__cmd_infracost_testdata_plan_with_terraform_wrapper.json"], "terraform_wrapper: false"),
-        (["check", "plan", CORPUS / "terraform__internal_command_testdata_show-json_plan-error_output.json"], "errored"),
+        pytest.param(["check", "plan", CORPUS / STATE], "state JSON, not a plan", marks=needs_corpus(STATE)),
+        pytest.param(["check", "plan", CORPUS / JSON_LINES], "terraform show -json", marks=needs_corpus(JSON_LINES)),
+        pytest.param(["check", "plan", CORPUS / WRAPPER_TRAILER], "terraform_wrapper: false", marks=needs_corpus(WRAPPER_TRAILER)),
+        pytest.param(["check", "plan", CORPUS / WRAPPER], "terraform_wrapper: false", marks=needs_corpus(WRAPPER)),
+        pytest.param(["check", "plan", CORPUS / ERRORED], "errored", marks=needs_corpus(ERRORED)),
         (["check", "plan", CORPUS / "absent.json"], "absent.json"),
-        (["check", "plan", PLAN_WITH_NATS, "--format", "yaml"], "--format"),
+        pytest.param(["check", "plan", CORPUS / PLAN_WITH_NATS, "--format", "yaml"], "--format", marks=needs_corpus(PLAN_WITH_NATS)),
         (["check", "synth", "/nonexistent/cdktf.out"], "/nonexistent/cdktf.out"),
-        (["check", "plan", PLAN_WITH_NATS, "--policy", CORPUS / "README.md"], "README.md"),
+        # Markdown is not TOML: the repository's own README, present in every clone.
+        pytest.param(["check", "plan", CORPUS / PLAN_WITH_NATS, "--policy", REPO_ROOT / "README.md"], "README.md", marks=needs_corpus(PLAN_WITH_NATS)),
         (["verdict", "/nonexistent"], "no such directory"),
     ],
 )
@@ -100,11 +107,14 @@ def test_bad_input_exits_2_with_one_line(tmp_path, args, phrase):
     assert not list(tmp_path.rglob("*_snapshot.json")), "nothing is written for refused input"
 
 
+TRUNCATED = ["tfcompliance__tests_functional_test_issue_796_plan.out.json", "checkov__tests_terraform_runner_resources_plan_with_deleted_resources_tfplan.json"]
+
+
 def _corpus_bytes() -> list[bytes]:
-    names = ["tfcompliance__tests_functional_test_issue_796_plan.out.json", "checkov__tests_terraform_runner_resources_plan_with_deleted_resources_tfplan.json"]
-    return [(CORPUS / name).read_bytes().rstrip() for name in names]
+    return [(CORPUS / name).read_bytes().rstrip() for name in TRUNCATED if ACTIVE.has(name)]
 
 
+@needs_corpus(*TRUNCATED)
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     data=st.one_of(

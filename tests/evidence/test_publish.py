@@ -16,7 +16,7 @@ from foundation.digests import bytes_sha256
 from guards.findings import passed
 from guards.policy import load_policy
 from stacks.config import load_config
-from tests.conftest import CONFIG_FILE, CORPUS, REPO_ROOT, in_process
+from tests.conftest import CONFIG_FILE, REPO_ROOT, corpus_file, in_process
 from tests.evidence.conftest import make_snapshot
 
 POLICY_FILE = REPO_ROOT / "policy.toml"
@@ -307,12 +307,13 @@ def test_an_unreachable_endpoint_is_a_tooling_failure_in_one_line(aws, run_dir, 
         assert len(stderr.strip().splitlines()) == 1
 
 
-# Lanes publishing on their own: `check plan` on a plan with NAT gateways (exit 1).
-PLAN = CORPUS / "cyse7125-infra-aws__infra_tfplan.json"
+# Lanes publishing on their own: `check plan` on a plan with NAT gateways (exit 1); a vendored
+# file, so these run on every clone.
+PLAN = "tfcompliance__tests_functional_test_issue-158_plan.out.json"
 
 
 def check_plan(tmp_path: Path) -> tuple[int, str, str]:
-    return in_process("check", "plan", str(PLAN), "--policy", str(POLICY_FILE), "--evidence-dir", str(tmp_path / "runs"), "--run-id", RUN)
+    return in_process("check", "plan", str(corpus_file(PLAN)), "--policy", str(POLICY_FILE), "--evidence-dir", str(tmp_path / "runs"), "--run-id", RUN)
 
 
 def test_a_lane_publishes_its_snapshot_when_switched_on(s3, tmp_path, monkeypatch):

@@ -9,7 +9,7 @@ import pytest
 from guards.documents import load_plan, load_synth
 from guards.engine import evaluate
 from guards.findings import BLOCKING
-from tests.conftest import CORPUS
+from tests.conftest import corpus_file
 
 TODAY = dt.date(2026, 11, 23)
 COST_CODES = {"forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet", "unknown-count", "unverifiable-module"}
@@ -78,7 +78,7 @@ def blocking(inventory, policy, codes=COST_CODES) -> set[tuple[str, str]]:
     ],
 )
 def test_plan_cost_findings_are_exactly(policy, name, expected):
-    assert blocking(load_plan(CORPUS / name), policy) == expected
+    assert blocking(load_plan(corpus_file(name)), policy) == expected
 
 
 @pytest.mark.parametrize(
@@ -91,7 +91,7 @@ def test_plan_cost_findings_are_exactly(policy, name, expected):
     ],
 )
 def test_synth_cost_findings_are_exactly(policy, name, expected):
-    found = blocking(load_synth(CORPUS / name), policy)
+    found = blocking(load_synth(corpus_file(name)), policy)
     if expected is not None:
         assert found == expected
     else:
@@ -99,7 +99,7 @@ def test_synth_cost_findings_are_exactly(policy, name, expected):
 
 
 def test_module_switch_from_a_variable_is_unknown_and_other_modules_unverifiable(policy):
-    found = blocking(load_synth(CORPUS / "multi-cloud-k8s-boilerplate__cdktf.out_stacks_dev_cdk.tf.json"), policy)
+    found = blocking(load_synth(corpus_file("multi-cloud-k8s-boilerplate__cdktf.out_stacks_dev_cdk.tf.json")), policy)
     codes = {code for code, _ in found}
     assert ("unknown-count", "module.eks_vpc_924ECCC8") in found
     assert codes <= {"unknown-count", "unverifiable-module", "always-on-fleet"}
@@ -121,5 +121,5 @@ def test_module_switch_from_a_variable_is_unknown_and_other_modules_unverifiable
     ],
 )
 def test_corpus_backends(policy, name, expected):
-    findings, _ = evaluate(load_synth(CORPUS / name), policy, today=TODAY)
+    findings, _ = evaluate(load_synth(corpus_file(name)), policy, today=TODAY)
     assert {f.code for f in findings if f.blocks and f.code.startswith("backend-")} == expected

@@ -11,7 +11,7 @@ import pytest
 
 from guards.documents import InputError, load_document, load_plan, load_state, load_synth
 from guards.inventory import Inventory
-from tests.conftest import CORPUS
+from tests.conftest import ACTIVE, CORPUS, corpus_file
 
 PLAN_REMEDY = "terraform show -json PLANFILE"
 WRAPPER_REMEDY = "terraform_wrapper: false"
@@ -415,16 +415,21 @@ EXPECTED: dict[str, Parsed | Refused] = {
 
 
 def _listing() -> list[str]:
-    return sorted(str(path.relative_to(CORPUS)) for path in CORPUS.rglob("*") if path.is_file())
+    return ACTIVE.files()
 
 
 def test_every_corpus_file_has_an_expectation() -> None:
-    assert _listing() == sorted(EXPECTED)
+    listing = _listing()
+    assert sorted(set(listing) - set(EXPECTED)) == [], "a corpus file without an expectation"
+    if not ACTIVE.vendored:  # the full corpus: exactly the expected files
+        assert listing == sorted(EXPECTED)
 
 
-@pytest.mark.parametrize("name", _listing())
+# The full corpus: exactly its files. The vendored subset: its files, and the expected files it
+# lacks, each skipped and named.
+@pytest.mark.parametrize("name", sorted(set(_listing()) | set(EXPECTED)))
 def test_corpus_file(name: str) -> None:
-    path = CORPUS / name
+    path = corpus_file(name)
     expected = EXPECTED[name]
     if isinstance(expected, Refused):
         with pytest.raises(InputError) as refusal:
@@ -458,13 +463,13 @@ def _sha256(path: Path) -> str:
 def test_load_document_detects_each_kind() -> None:
     """load_document reaches the same result as the kind-specific loader."""
     for name, expected in EXPECTED.items():
-        if isinstance(expected, Parsed):
+        if isinstance(expected, Parsed) and ACTIVE.has(name):  # the files present; all of the full corpus
             path = CORPUS / name
             assert load_document(path) == expected.loader(path), name
 
 
 def test_state_is_refused_as_a_plan_by_name() -> None:
-    path = CORPUS / "infracost__cmd_infracost_testdata_terraform_v0.14_state.json"
+    path = corpus_file("infracost__cmd_infracost_testdata_terraform_v0.14_state.json")
     with pytest.raises(
         InputError,
         match=r"this is terraform state JSON, not a plan; .*terraform show -json PLANFILE",
@@ -473,7 +478,7 @@ def test_state_is_refused_as_a_plan_by_name() -> None:
 
 
 def test_plan_is_refused_as_state_and_as_synth() -> None:
-    path = CORPUS / "cv-challenge-03__terraform_tfplan.json"
+    path = corpus_file("cv-challenge-03__terraform_tfplan.json")
     with pytest.raises(InputError, match="this is terraform plan JSON, not state"):
         load_state(path)
     with pytest.raises(InputError, match="this is terraform plan JSON, not cdktf synth output"):
@@ -481,12 +486,14 @@ def test_plan_is_refused_as_state_and_as_synth() -> None:
 
 
 def test_synth_is_refused_as_a_plan() -> None:
+    path = corpus_file("s2b-infra__cdktf.out_stacks_stack-prd_cdk.tf.json")
     with pytest.raises(InputError, match=r"cdktf synth output \(cdk.tf.json\), not a plan"):
-        load_plan(CORPUS / "s2b-infra__cdktf.out_stacks_stack-prd_cdk.tf.json")
+        load_plan(path)
 
 
 def test_backend_cache_is_refused_as_a_plan() -> None:
+    path = corpus_file("vpc-module-test__.terraform_terraform.tfstate.json")
     with pytest.raises(
         InputError, match=r"backend cache \(.terraform/terraform.tfstate\), not a plan"
     ):
-        load_plan(CORPUS / "vpc-module-test__.terraform_terraform.tfstate.json")
+        load_plan(path)

@@ -14,7 +14,7 @@ from guards.live.state import collect_state, digest_lock_id
 from guards.live_facts import LiveFacts, StateDigest
 from guards.policy import load_policy
 from guards.rules.live_state import state_digest
-from tests.conftest import CORPUS, REPO_ROOT
+from tests.conftest import REPO_ROOT, corpus_file
 from tests.support.refusals import refuse
 
 REGION, BUCKET, TABLE = "eu-west-2", "sg-devmin-state", "sg-devmin-locks"
@@ -133,7 +133,7 @@ def test_an_unparseable_object_is_an_error_naming_the_key_and_the_reason(backend
 
 
 def test_a_plan_in_place_of_state_is_unreadable_as_state(backend):
-    _put_state(backend, DEMO_KEY, (CORPUS / "tfcompliance__tests_functional_test_issue-158_plan.out.json").read_bytes())
+    _put_state(backend, DEMO_KEY, corpus_file("tfcompliance__tests_functional_test_issue-158_plan.out.json").read_bytes())
 
     resources, _, findings = _collect(backend)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import CONFIG_FILE, REPO_ROOT
+from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
 
 
 def run(args: list[str], **kwargs) -> subprocess.CompletedProcess:
@@ -86,3 +86,21 @@ def test_usage_errors_exit_2_and_help_explains(stackguard_bin):
     assert "--bootstrap" in help_text.stdout and "--out" in help_text.stdout
     top = run([*stackguard_bin, "--help"])
     assert "Exit codes" in top.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "says"),
+    [
+        (["check", "plan", "/tmp"], "Invalid value for 'file'"),
+        (["check", "plan"], "Missing argument 'file'"),
+        (["teardown", "plan"], "Missing argument 'stack'"),
+        (["deploy", "demo", "--no-such-flag"], "No such option: --no-such-flag"),
+        (["check", "synth", "--format", "xml"], "--format"),
+    ],
+)
+def test_usage_errors_are_one_error_line_not_a_boxed_panel(args, says):
+    code, stdout, stderr = in_process(*args)
+    assert code == 2
+    assert stderr.startswith("error: ") and says in stderr
+    assert len(stderr.strip().splitlines()) == 1
+    assert "╭" not in stderr + stdout and "Usage:" not in stderr

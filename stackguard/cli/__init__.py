@@ -13,6 +13,11 @@ from typing import Annotated
 
 import typer
 
+try:  # typer >= 0.2x vendors its own click; its exceptions are not click's
+    from typer._click import exceptions as click
+except ImportError:  # pragma: no cover - an older typer on the real click
+    from click import exceptions as click
+
 from foundation.errors import ExitCode, StackguardError
 from stackguard import __version__
 from stackguard.cli import check, operate, synth, verdict
@@ -65,11 +70,26 @@ def _bad_input_errors() -> tuple[type[Exception], ...]:
     return (ConfigError, PolicyError, InputError, EvidenceError)
 
 
+def _usage_line(exc: click.UsageError) -> str:
+    """A usage error as one `error:` line naming the command's --help (no boxed panel)."""
+    where = f" (see `{exc.ctx.command_path} --help`)" if exc.ctx is not None else ""
+    return f"error: {' '.join(exc.format_message().split())}{where}"
+
+
 def run() -> None:
     """Console-script entry point: map expected failures to exit codes, never a traceback."""
     bad_input = _bad_input_errors()
     try:
-        app()  # standalone: click reports usage errors itself, with exit code 2
+        code = app(standalone_mode=False)  # errors come back here, to be said in one line
+    except click.NoArgsIsHelpError as exc:
+        exc.show()  # a bare group or command: its help, as click would print it
+        sys.exit(exc.exit_code)
+    except click.UsageError as exc:
+        note(_usage_line(exc))
+        sys.exit(ExitCode.BAD_INPUT)
+    except typer.Abort:
+        note("error: aborted; nothing was changed")
+        sys.exit(ExitCode.BAD_INPUT)
     except bad_input as exc:
         note(f"error: {exc}")
         sys.exit(ExitCode.BAD_INPUT)
@@ -77,8 +97,9 @@ def run() -> None:
         note(f"error: {exc}")
         sys.exit(exc.code)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
-        note(f"error: unexpected {type(exc).__name__}: {exc}")
+        note(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())}")
         sys.exit(ExitCode.ENVIRONMENT)
+    sys.exit(code or 0)
 
 
 __all__ = ["app", "run"]

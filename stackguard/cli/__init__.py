@@ -20,7 +20,7 @@ except ImportError:  # pragma: no cover - an older typer on the real click
 
 from foundation.errors import ExitCode, StackguardError
 from stackguard import __version__
-from stackguard.cli import check, operate, synth, verdict
+from stackguard.cli import check, operate, rules, synth, verdict
 from stackguard.cli.emit import note, say
 
 app = typer.Typer(
@@ -59,6 +59,8 @@ app.command()(verdict.verdict)
 app.add_typer(verdict.evidence_app, name="evidence")
 app.add_typer(operate.teardown_app, name="teardown")
 app.command()(operate.deploy)
+app.command()(rules.rules)
+app.command()(rules.explain)
 
 
 def _bad_input_errors() -> tuple[type[Exception], ...]:

@@ -1,4 +1,5 @@
-"""The verdict for a person: one line a lane, its reasons, the problems, then PASS or BLOCKED."""
+"""The verdict for a person: one line a lane, its reasons, the problems, every waived
+finding (a waiver never hides what it covers), then PASS or BLOCKED."""
 
 from __future__ import annotations
 
@@ -12,5 +13,6 @@ def verdict_lines(result: Verdict) -> list[str]:
         lines.append(f"{lane.lane:<10} {state:<8} run {lane.run_id or '-'}")
         lines.extend(f"  - {reason}" for reason in lane.reasons)
     lines.extend(f"problem: {problem}" for problem in result.problems)
+    lines.extend(f"waived: {w.lane} {w.code} {w.subject} ({w.justification})" for w in result.waived)
     lines.append("VERDICT: PASS" if result.passed else "VERDICT: BLOCKED")
     return lines

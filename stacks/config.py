@@ -44,6 +44,9 @@ FARGATE_MEMORY_BY_CPU = {
 }
 
 
+#: The hashicorp/aws version the cdktf bindings were generated for; the stacks require it
+#: unless the configuration says otherwise.
+AWS_PROVIDER_VERSION = "6.25.0"
 #: The SSM parameters the confluent stack writes for demo, by leaf name.
 CONFLUENT_PARAMETER_LEAVES = ("bootstrap_servers", "api_key", "api_secret")
 
@@ -116,6 +119,18 @@ def first_refusal(names: list[MadeName]) -> str | None:
         if reason:
             return f"makes the {what} name {name!r}, which AWS refuses: it {reason}"
     return None
+
+
+_VERSION_CONSTRAINT = re.compile(r"\s*(?:=|!=|>=|<=|>|<|~>)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.]+)?\s*")
+
+
+def _version_constraint(value: str) -> str:
+    if not all(_VERSION_CONSTRAINT.fullmatch(part) for part in value.split(",")):
+        raise ValueError(
+            "must be a Terraform version constraint such as '6.25.0', '~> 5.100' or "
+            f"'>= 5.100, < 7', got {value!r}"
+        )
+    return value
 
 
 BucketName = Annotated[str, _obeys(aws_names.s3_bucket_name)]
@@ -271,12 +286,26 @@ class DemoConfig(_Strict):
 
 
 class ToolingConfig(_Strict):
-    """External tools stackguard drives. The binary is looked up on PATH when it is used."""
+    """External tools stackguard drives, and the AWS provider the stacks ask them for."""
 
     terraform: str = Field(
         default="terraform",
         pattern=r"^[A-Za-z0-9._+/-]+$",
         description="The Terraform-compatible binary for teardown: `terraform` or `tofu`.",
+    )
+    aws_provider_version: Annotated[str, AfterValidator(_version_constraint)] = Field(
+        default=AWS_PROVIDER_VERSION,
+        description=(
+            "The version constraint on hashicorp/aws in every stack's required_providers; a "
+            "mirror that holds another version (5.100.0 in the end-to-end tests) is pinned here."
+        ),
+    )
+    aws_max_retries: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        strict=True,
+        description="The AWS provider's max_retries; unset leaves the provider's own default.",
     )
 
 

@@ -27,6 +27,8 @@ def test_shipped_configuration_is_the_dev_min_posture(platform_config: PlatformC
     assert platform_config.budget.spend_type == "ACTUAL"
     assert platform_config.demo.confluent_source == "remote_state"
     assert platform_config.tooling.terraform == "terraform"
+    assert platform_config.tooling.aws_provider_version == "6.25.0"
+    assert platform_config.tooling.aws_max_retries is None
 
 
 def test_state_keys_are_partitioned_per_stack(platform_config: PlatformConfig):
@@ -90,6 +92,9 @@ def test_state_keys_are_partitioned_per_stack(platform_config: PlatformConfig):
             "demo.manual_parameters.bootstrap_servers",
             "prefixed 'aws' or 'ssm'",
         ),
+        (lambda c: c["tooling"].update(aws_provider_version="latest"), "tooling.aws_provider_version", "version constraint"),
+        (lambda c: c["tooling"].update(aws_max_retries=-1), "tooling.aws_max_retries", "greater than or equal to 0"),
+        (lambda c: c["tooling"].update(aws_max_retries=True), "tooling.aws_max_retries", "valid integer"),
     ],
 )
 def test_invalid_configuration_names_the_field(tmp_path, mutate, field, reason):
@@ -124,3 +129,8 @@ def test_every_name_the_shipped_configuration_makes_is_one_aws_accepts(platform_
     assert ("security group", "devmin-demo-services") in {(what, name) for what, _, name in made}
     assert platform_config.confluent_parameter_name("api_key") == "/devmin/dev_min/confluent/api_key"
 
+
+@pytest.mark.parametrize("constraint", ["6.25.0", "5.100.0", "~> 5.100", ">= 5.100, < 7", "= 6.0.0-beta1"])
+def test_provider_version_constraints_terraform_reads(tmp_path, constraint):
+    path = write_config(tmp_path, lambda c: c["tooling"].update(aws_provider_version=constraint))
+    assert load_config(path).tooling.aws_provider_version == constraint

@@ -319,6 +319,24 @@ LIFECYCLE_TAG_MISMATCH = _code(
     remediation="tag it with its stack's lifecycle (`persistent` for core, `ephemeral` otherwise)",
 )
 
+# -- names ------------------------------------------------------------------------------------
+
+INVALID_RESOURCE_NAME = _code(
+    "invalid-resource-name",
+    applies="synth plan",
+    summary=(
+        "a literal name or name prefix that AWS or the Terraform AWS provider refuses for its kind: a "
+        "security group named `sg-...`, a bucket name with capitals, an IAM role name past 64 characters, ...; "
+        "names known only after apply are left to AWS"
+    ),
+    why="the apply stops at the first refused name, with the stack half created",
+    severity="medium",
+    remediation=(
+        "rename it within the kind's rules (`foundation/aws_names.py`); for this platform's own names, "
+        "change `name_prefix` or the name in the configuration"
+    ),
+)
+
 # -- backend readiness in the live account --------------------------------------------------
 
 BACKEND_BUCKET_NOT_FOUND = _code(

@@ -42,7 +42,8 @@ def use_partitioned_backend(stack: TerraformStack, config: PlatformConfig, stack
 
 
 class PlatformStack(TerraformStack):
-    """A stack with the platform's AWS provider, default tags and partitioned backend."""
+    """A stack with the platform's AWS provider (version and retries from the configuration),
+    default tags and partitioned backend."""
 
     def __init__(
         self,
@@ -64,6 +65,11 @@ class PlatformStack(TerraformStack):
             "aws",
             region=config.region,
             default_tags=[AwsProviderDefaultTags(tags=default_tags(config, stack_name))],
+            max_retries=config.tooling.aws_max_retries,
+        )
+        # The bindings pin the version they were generated for; the configuration decides.
+        self.add_override(
+            "terraform.required_providers.aws.version", config.tooling.aws_provider_version
         )
 
     def name(self, suffix: str) -> str:

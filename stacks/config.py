@@ -18,10 +18,13 @@ from pydantic import (
     BaseModel,
     ConfigDict,
     Field,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
 
+from foundation import aws_names
+from foundation.aws_names import Check
 from foundation.tomlfile import load_toml_model
 from foundation.topology import STACK_NAMES
 
@@ -41,28 +44,101 @@ FARGATE_MEMORY_BY_CPU = {
 }
 
 
+#: The hashicorp/aws version the cdktf bindings were generated for; the stacks require it
+#: unless the configuration says otherwise.
+AWS_PROVIDER_VERSION = "6.25.0"
+#: The SSM parameters the confluent stack writes for demo, by leaf name.
+CONFLUENT_PARAMETER_LEAVES = ("bootstrap_servers", "api_key", "api_secret")
+
+
 class ConfigError(ValueError):
     """Raised with a one-line message that names the file and the field."""
 
 
-def _bucket_name(name: str) -> str:
-    # https://docs.aws.amazon.com/AmazonS3/latest/userguide/bucketnamingrules.html
-    if not re.fullmatch(r"[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]", name):
+def _obeys(check: Check) -> AfterValidator:
+    """A validator refusing what AWS would refuse for the kind `check` judges."""
+
+    def validate(name: str) -> str:
+        reason = check(name)
+        if reason:
+            raise ValueError(f"AWS refuses this name: it {reason}")
+        return name
+
+    return AfterValidator(validate)
+
+
+#: (what it names, the rule AWS applies, the name): one AWS name the configuration makes.
+MadeName = tuple[str, Check, str]
+
+
+def physical(prefix: str, stack: str, suffix: str) -> str:
+    """A physical name scoped to the platform: `<prefix>-<stack>-<suffix>`."""
+    return f"{prefix}-{stack}-{suffix}"
+
+
+def prefixed_names(prefix: str, environment: str) -> list[MadeName]:
+    """The AWS names `name_prefix` makes on its own, as the stacks make them (a test holds
+    the stacks to this list)."""
+    return [
+        ("SNS topic", aws_names.sns_topic_name, physical(prefix, "core", "alerts")),
+        ("IAM role", aws_names.iam_role_name, physical(prefix, "core", "ci")),
+        ("ECR repository", aws_names.ecr_repository_name, physical(prefix, "core", "images")),
+        ("security group", aws_names.security_group_name, physical(prefix, "demo", "services")),
+        ("security group", aws_names.security_group_name, physical(prefix, "demo", "database")),
+        ("RDS instance identifier", aws_names.rds_instance_identifier, physical(prefix, "demo", "db")),
+        ("DB subnet group", aws_names.db_subnet_group_name, physical(prefix, "demo", "db")),
+        ("ECS cluster", aws_names.ecs_name, physical(prefix, "demo", "cluster")),
+        *(
+            ("SSM parameter", aws_names.ssm_parameter_name, confluent_parameter(prefix, environment, leaf))
+            for leaf in CONFLUENT_PARAMETER_LEAVES
+        ),
+    ]
+
+
+def service_names(prefix: str, service: str) -> list[MadeName]:
+    """The AWS names one demo service makes (see `stacks.parts.fargate_service`)."""
+    base = physical(prefix, "demo", service)
+    return [
+        ("ECS service", aws_names.ecs_name, base),
+        ("task definition family", aws_names.ecs_name, base),
+        ("log group", aws_names.log_group_name, f"/ecs/{base}"),
+        ("IAM role", aws_names.iam_role_name, f"{base}-exec"),
+        ("IAM role", aws_names.iam_role_name, f"{base}-task"),
+    ]
+
+
+def confluent_parameter(prefix: str, environment: str, leaf: str) -> str:
+    """Where the confluent stack keeps a runtime value for demo, in SSM."""
+    return f"/{prefix}/{environment}/confluent/{leaf}"
+
+
+def first_refusal(names: list[MadeName]) -> str | None:
+    """`makes the <what> name '<name>', which AWS refuses: it <reason>`, for the first one."""
+    for what, check, name in names:
+        reason = check(name)
+        if reason:
+            return f"makes the {what} name {name!r}, which AWS refuses: it {reason}"
+    return None
+
+
+_VERSION_CONSTRAINT = re.compile(r"\s*(?:=|!=|>=|<=|>|<|~>)?\s*\d+(?:\.\d+){0,2}(?:-[0-9A-Za-z.]+)?\s*")
+
+
+def _version_constraint(value: str) -> str:
+    if not all(_VERSION_CONSTRAINT.fullmatch(part) for part in value.split(",")):
         raise ValueError(
-            "must be 3-63 characters of lowercase letters, digits, dots and hyphens, "
-            "starting and ending with a letter or digit"
+            "must be a Terraform version constraint such as '6.25.0', '~> 5.100' or "
+            f"'>= 5.100, < 7', got {value!r}"
         )
-    if ".." in name or re.fullmatch(r"\d+\.\d+\.\d+\.\d+", name):
-        raise ValueError("must not contain '..' or look like an IP address")
-    if name.startswith(("xn--", "sthree-")) or name.endswith(("-s3alias", "--ol-s3")):
-        raise ValueError("uses a prefix or suffix that S3 reserves")
-    return name
+    return value
 
 
-BucketName = Annotated[str, AfterValidator(_bucket_name)]
+BucketName = Annotated[str, _obeys(aws_names.s3_bucket_name)]
 Region = Annotated[str, Field(pattern=r"^[a-z]{2}(-gov)?-[a-z]+-\d$")]
 Email = Annotated[str, Field(pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$")]
-SsmParameterName = Annotated[str, Field(pattern=r"^/[A-Za-z0-9_.\-/]+$")]
+SsmParameterName = Annotated[
+    str, Field(pattern=r"^/[A-Za-z0-9_.\-/]+$"), _obeys(aws_names.ssm_parameter_name)
+]
 
 
 class _Strict(BaseModel):
@@ -71,7 +147,7 @@ class _Strict(BaseModel):
 
 class BackendConfig(_Strict):
     state_bucket: BucketName
-    lock_table: str = Field(pattern=r"^[A-Za-z0-9_.-]{3,255}$")
+    lock_table: Annotated[str, _obeys(aws_names.dynamodb_table_name)]
 
 
 class EvidenceConfig(_Strict):
@@ -82,7 +158,7 @@ class EvidenceConfig(_Strict):
 
 
 class BudgetConfig(_Strict):
-    name: str = Field(pattern=r"^[^:\\]{1,100}$")
+    name: Annotated[str, _obeys(aws_names.budget_name)]
     limit_usd: Decimal = Field(gt=0)
     thresholds_usd: list[Decimal] = Field(min_length=1)
     spend_type: Literal["ACTUAL", "FORECASTED"] = "ACTUAL"
@@ -210,12 +286,26 @@ class DemoConfig(_Strict):
 
 
 class ToolingConfig(_Strict):
-    """External tools stackguard drives. The binary is looked up on PATH when it is used."""
+    """External tools stackguard drives, and the AWS provider the stacks ask them for."""
 
     terraform: str = Field(
         default="terraform",
         pattern=r"^[A-Za-z0-9._+/-]+$",
         description="The Terraform-compatible binary for teardown: `terraform` or `tofu`.",
+    )
+    aws_provider_version: Annotated[str, AfterValidator(_version_constraint)] = Field(
+        default=AWS_PROVIDER_VERSION,
+        description=(
+            "The version constraint on hashicorp/aws in every stack's required_providers; a "
+            "mirror that holds another version (5.100.0 in the end-to-end tests) is pinned here."
+        ),
+    )
+    aws_max_retries: int | None = Field(
+        default=None,
+        ge=0,
+        le=100,
+        strict=True,
+        description="The AWS provider's max_retries; unset leaves the provider's own default.",
     )
 
 
@@ -232,6 +322,25 @@ class PlatformConfig(_Strict):
     confluent: ConfluentConfig
     demo: DemoConfig = DemoConfig()
     tooling: ToolingConfig = ToolingConfig()
+
+    @field_validator("name_prefix")
+    @classmethod
+    def _prefix_makes_valid_names(cls, prefix: str, info: ValidationInfo) -> str:
+        """A prefix AWS refuses inside a name fails here, not half-way through an apply."""
+        refusal = first_refusal(prefixed_names(prefix, info.data.get("environment", "")))
+        if refusal:
+            raise ValueError(refusal)
+        return prefix
+
+    @field_validator("demo")
+    @classmethod
+    def _services_make_valid_names(cls, demo: DemoConfig, info: ValidationInfo) -> DemoConfig:
+        prefix = info.data.get("name_prefix")
+        for service in demo.services if prefix else ():
+            refusal = first_refusal(service_names(prefix, service.name))
+            if refusal:
+                raise ValueError(f"service {service.name!r} {refusal}")
+        return demo
 
     @model_validator(mode="after")
     def _distinct_buckets(self) -> PlatformConfig:
@@ -251,7 +360,18 @@ class PlatformConfig(_Strict):
         The stacks name their resources with it, and teardown resolves the preserved ones
         with it, so both always agree.
         """
-        return f"{self.name_prefix}-{stack}-{suffix}"
+        return physical(self.name_prefix, stack, suffix)
+
+    def confluent_parameter_name(self, leaf: str) -> str:
+        """`/<prefix>/<env>/confluent/<leaf>`: the SSM parameter confluent writes for demo."""
+        return confluent_parameter(self.name_prefix, self.environment, leaf)
+
+    def made_names(self) -> list[MadeName]:
+        """Every AWS name derived from `name_prefix`, as validated."""
+        made = prefixed_names(self.name_prefix, self.environment)
+        for service in self.demo.services:
+            made += service_names(self.name_prefix, service.name)
+        return made
 
     @property
     def alert_topic_name(self) -> str:

@@ -18,10 +18,6 @@ CONTRACT_OUTPUTS = (
 )
 
 
-def parameter_name(config: PlatformConfig, leaf: str) -> str:
-    return f"/{config.name_prefix}/{config.environment}/confluent/{leaf}"
-
-
 class ConfluentStack(PlatformStack):
     """Environment, Basic cluster, service account, role binding, API key and topics.
 
@@ -94,7 +90,7 @@ class ConfluentStack(PlatformStack):
             key: SsmParameter(
                 self,
                 f"{key}_parameter",
-                name=parameter_name(config, leaf),
+                name=config.confluent_parameter_name(leaf),
                 type="SecureString",
                 value=value,
             )

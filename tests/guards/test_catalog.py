@@ -35,7 +35,7 @@ def render_catalog():
 def test_rule_families_are_exactly_these():
     assert sorted(RULES) == [
         "always-on-services", "backend", "backend-readiness", "budget", "forbidden-resources",
-        "lifecycle-tags", "module-calls", "spend", "state-digest", "state-locks",
+        "lifecycle-tags", "module-calls", "resource-names", "spend", "state-digest", "state-locks",
     ]
 
 

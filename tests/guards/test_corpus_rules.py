@@ -123,3 +123,57 @@ def test_module_switch_from_a_variable_is_unknown_and_other_modules_unverifiable
 def test_corpus_backends(policy, name, expected):
     findings, _ = evaluate(load_synth(corpus_file(name)), policy, today=TODAY)
     assert {f.code for f in findings if f.blocks and f.code.startswith("backend-")} == expected
+
+
+#: The names AWS would refuse in the corpus; every other document holds none.
+NAME_REFUSALS = {
+    # `terraform-compliance` names a security group `sg-...` in a test plan; AWS refuses it
+    # (CreateSecurityGroup: "Can't start with sg-"), so the plan could never be applied.
+    "tfcompliance__tests_functional_test_issue-171_plan.out.json": {"aws_security_group.sg-loadBalancer-noncompliant"},
+}
+CORPUS_PLANS = [
+    "AWS_RealEstate__terraform_plan.json",
+    "TEAM3-INFRA-FRAME__infra_tfplan.json",
+    "checkov__tests_common_runner_registry_plan_with_for_each_for_enrichment_tf_plan.json",
+    "checkov__tests_terraform_parser_resources_plan_encodings_tfplan_win_utf16.json",
+    "checkov__tests_terraform_parser_resources_plan_multiple_providers_tfplan.json",
+    "checkov__tests_terraform_parser_resources_plan_tags_variety_tfplan.json",
+    "checkov__tests_terraform_runner_resources_plan_forget_action_tfplan.json",
+    "checkov__tests_terraform_runner_resources_plan_tfplan.json",
+    "checkov__tests_terraform_runner_resources_plan_with_deleted_resources_tfplan.json",
+    "cv-challenge-03__terraform_tfplan.json",
+    "cyse7125-infra-aws__infra_tfplan.json",
+    "devsecops-iac__tfplan.json",
+    "ephemeral-env-janitor__terraform_tfplan.json",
+    "infracost__cmd_infracost_testdata_terraform_v0.14_plan.json",
+    "nbiuk-infrastructure__terraform_tfplan.json",
+    "nonstandard/tf-gatekeeper__test_plans_tfplan_red.json",
+    "tfcompliance__tests_functional_test_issue-158_plan.out.json",
+    "tfcompliance__tests_functional_test_issue-171_plan.out.json",
+    "tfcompliance__tests_functional_test_issue-249_plan.out.json",
+    "tfcompliance__tests_functional_test_issue_522_plan.out.json",
+    "tfcompliance__tests_functional_test_issue_796_plan.out.json",
+    "tfcompliance__tests_functional_test_pull_330_plan.out.json",
+    "tirith__tests_providers_terraform_plan_fixtures_input_implicit_elb_secgroup.json",
+    "tirith__tests_providers_terraform_plan_fixtures_input_s3_destroy.json",
+]
+CORPUS_SYNTHS = [
+    "cdk-eks__cdktf.out_stacks_sbx-laurentgil_cdk.tf.json",
+    "configure-aws-s3-website__cdktf.out_stacks_website-stack_cdk.tf.json",
+    "ec2RuntimeMonitor__cdk.tf.json",
+    "matthew-monorepo__apps_node-server_cdktf.out_stacks_my-stack_cdk.tf.json",
+    "matthew-monorepo__cdktf.out_stacks_myapp-client-website-stack_cdk.tf.json",
+    "matthew-monorepo__src_cdk_monorepo-cdk_cdktf.out_stacks_bootstrap_cdk.tf.json",
+    "multi-cloud-k8s-boilerplate__cdktf.out_stacks_dev_cdk.tf.json",
+    "s2b-infra__cdktf.out_stacks_stack-prd_cdk.tf.json",
+    "shrimanwar92-cdktf-poc__examples_cdktf.out_stacks_cdktf-project_cdk.tf.json",
+]
+
+
+@pytest.mark.parametrize(
+    ("name", "load"),
+    [(name, load_plan) for name in CORPUS_PLANS] + [(name, load_synth) for name in CORPUS_SYNTHS],
+)
+def test_names_aws_refuses_are_exactly(policy, name, load):
+    found = blocking(load(CORPUS / name), policy, codes={"invalid-resource-name"})
+    assert found == {("invalid-resource-name", subject) for subject in NAME_REFUSALS.get(name, set())}

@@ -120,3 +120,25 @@ def test_without_default_tags_every_taggable_demo_resource_fails(judge, stacks):
     }
     assert judge(drop_tags) == expected
     assert ("lifecycle-tag-missing", "aws_vpc.vpc") in expected
+
+
+def test_the_old_sg_prefix_fails_exactly_the_security_groups(judge):
+    """`name_prefix = "sg-devmin"` could not be deployed: AWS refuses security group names
+    starting `sg-`; every other name it made is one AWS accepts."""
+
+    def old_prefix(stacks):
+        for name, document in stacks.items():
+            text = json.dumps(document).replace('"devmin-', '"sg-devmin-')
+            stacks[name] = json.loads(text.replace("/devmin-", "/sg-devmin-").replace('"/devmin/', '"/sg-devmin/'))
+
+    assert judge(old_prefix) == {
+        ("invalid-resource-name", "aws_security_group.services_sg"),
+        ("invalid-resource-name", "aws_security_group.database_sg"),
+    }
+
+
+def test_a_refused_bucket_name_is_found_in_our_synth(judge):
+    def capitals(stacks):
+        stacks["core"]["resource"]["aws_s3_bucket"]["evidence_bucket"]["bucket"] = "Evidence_Bucket"
+
+    assert judge(capitals) == {("invalid-resource-name", "aws_s3_bucket.evidence_bucket")}

@@ -27,6 +27,8 @@ def test_shipped_configuration_is_the_dev_min_posture(platform_config: PlatformC
     assert platform_config.budget.spend_type == "ACTUAL"
     assert platform_config.demo.confluent_source == "remote_state"
     assert platform_config.tooling.terraform == "terraform"
+    assert platform_config.tooling.aws_provider_version == "6.25.0"
+    assert platform_config.tooling.aws_max_retries is None
 
 
 def test_state_keys_are_partitioned_per_stack(platform_config: PlatformConfig):
@@ -62,6 +64,37 @@ def test_state_keys_are_partitioned_per_stack(platform_config: PlatformConfig):
         (lambda c: c["demo"].update(log_retention_days=2), "demo.log_retention_days", "must be one of"),
         (lambda c: c.update(alert_emails=[]), "alert_emails", "at least 1"),
         (lambda c: c["evidence"].update(bucket=c["backend"]["state_bucket"]), "(top level)", "must differ"),
+        # Names AWS refuses, stated or made by the configuration.
+        (
+            lambda c: c.update(name_prefix="sg-devmin"),
+            "name_prefix",
+            "makes the security group name 'sg-devmin-demo-services', which AWS refuses: it starts with 'sg-'",
+        ),
+        (lambda c: c.update(name_prefix="dev--min"), "name_prefix", "the ECR repository name 'dev--min-core-images'"),
+        (
+            lambda c: c.update(name_prefix="awsdev"),
+            "name_prefix",
+            "the SSM parameter name '/awsdev/dev_min/confluent/bootstrap_servers', which AWS refuses: it is prefixed 'aws'",
+        ),
+        (lambda c: c["backend"].update(lock_table="tf"), "backend.lock_table", "AWS refuses this name: it has 2 characters"),
+        (lambda c: c["budget"].update(name="monthly:cap"), "budget.name", "must not contain ':'"),
+        (lambda c: c["evidence"].update(bucket="amzn-s3-demo-evidence"), "evidence.bucket", "'amzn-s3-demo-'"),
+        (
+            lambda c: (c.update(name_prefix="p" * 24), c["demo"]["services"][0].update(name="s" * 31)),
+            "demo",
+            "service '" + "s" * 31 + "' makes the IAM role name",
+        ),
+        (
+            lambda c: c["demo"].update(
+                confluent_source="manual",
+                manual_parameters={"bootstrap_servers": "/aws/kafka", "api_key": "/b", "api_secret": "/c"},
+            ),
+            "demo.manual_parameters.bootstrap_servers",
+            "prefixed 'aws' or 'ssm'",
+        ),
+        (lambda c: c["tooling"].update(aws_provider_version="latest"), "tooling.aws_provider_version", "version constraint"),
+        (lambda c: c["tooling"].update(aws_max_retries=-1), "tooling.aws_max_retries", "greater than or equal to 0"),
+        (lambda c: c["tooling"].update(aws_max_retries=True), "tooling.aws_max_retries", "valid integer"),
     ],
 )
 def test_invalid_configuration_names_the_field(tmp_path, mutate, field, reason):
@@ -88,3 +121,16 @@ def test_environment_variable_overrides_the_default_file(tmp_path, monkeypatch):
     path = write_config(tmp_path, lambda c: c.update(environment="dev_alt"))
     monkeypatch.setenv("STACKGUARD_CONFIG", str(path))
     assert load_config().environment == "dev_alt"
+
+
+def test_every_name_the_shipped_configuration_makes_is_one_aws_accepts(platform_config: PlatformConfig):
+    made = platform_config.made_names()
+    assert [name for _, check, name in made if check(name)] == []
+    assert ("security group", "devmin-demo-services") in {(what, name) for what, _, name in made}
+    assert platform_config.confluent_parameter_name("api_key") == "/devmin/dev_min/confluent/api_key"
+
+
+@pytest.mark.parametrize("constraint", ["6.25.0", "5.100.0", "~> 5.100", ">= 5.100, < 7", "= 6.0.0-beta1"])
+def test_provider_version_constraints_terraform_reads(tmp_path, constraint):
+    path = write_config(tmp_path, lambda c: c["tooling"].update(aws_provider_version=constraint))
+    assert load_config(path).tooling.aws_provider_version == constraint

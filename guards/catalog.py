@@ -456,11 +456,16 @@ RESIDUAL_RESOURCE = _code(
         "a billed resource is left in the account (an RDS instance, an unattached Elastic IP); "
         "`check live` reports it only as ERROR when it could not look. After a teardown: a resource still "
         "in the target's state, a billed resource tagged with the target (an ECS service with desired "
-        "count > 0, ...), or anything the tagging API still lists under `stack=<target>`"
+        "count > 0, ...), or anything the tagging API still lists under `stack=<target>`. In the destroy "
+        "contract: a managed resource the destroy plan forgets (`removed` with `destroy = false`), which "
+        "leaves it in the account unmanaged"
     ),
     why="what a teardown leaves behind keeps billing, unseen",
     severity="high",
-    remediation="delete what is left, or find which stack should own it",
+    remediation=(
+        "delete what is left, or find which stack should own it; drop the `removed { lifecycle { destroy = "
+        "false } }` block so the teardown deletes it (or waive it with a justification if it must outlive the stack)"
+    ),
     # The teardown's verification also reads the tagging API (tag:GetResources).
     iam=("rds:DescribeDBInstances", "rds:ListTagsForResource", "ec2:DescribeAddresses", *_STS),
 )

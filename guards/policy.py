@@ -180,7 +180,9 @@ class TeardownPolicy(_Strict):
     )
     preserve: list[PreservedThing] = Field(
         default=["state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"],
-        description="Named things no destroy plan may delete, whatever its address or module.",
+        description="Named things no destroy plan may delete, whatever its address or module; "
+        "state_bucket, lock_table and evidence_bucket are preserved even when left out (the floor, "
+        "guards/teardown/preserve.py).",
     )
 
     @model_validator(mode="after")

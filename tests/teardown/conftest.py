@@ -240,9 +240,9 @@ def teardown(outdir, tmp_path):
     """Run `stackguard teardown ...` in this process against the copied synth."""
     evidence = tmp_path / "runs"
 
-    def run(*args: str, config: Path = CONFIG_FILE) -> Run:
+    def run(*args: str, config: Path = CONFIG_FILE, policy: Path = POLICY_FILE) -> Run:
         code, stdout, stderr = in_process(
-            "teardown", *args, "--config", str(config), "--policy", str(POLICY_FILE),
+            "teardown", *args, "--config", str(config), "--policy", str(policy),
             "--out", str(outdir), "--evidence-dir", str(evidence), "--run-id", RUN_ID,
         )
         return Run(code, stdout, stderr, evidence)

@@ -7,7 +7,13 @@ import pytest
 from guards.documents import collect_plan
 from guards.findings import Status
 from guards.inventory import Backend, Resource
-from guards.teardown.contract import backend_scope, destroy_contract, destroy_set, owned_by, target_scope
+from guards.teardown.contract import (
+    backend_scope,
+    destroy_contract,
+    destroy_set,
+    owned_by,
+    target_scope,
+)
 from guards.teardown.identity import identities_of
 from guards.teardown.preserve import preserve_set
 from stackguard.preserve import preserved_identities
@@ -61,6 +67,23 @@ def test_the_demo_stacks_own_deletes_pass():
 )
 def test_a_preserved_identity_is_a_violation_at_any_address(change):
     assert ("preserve-violation", change["address"]) in failing([change])
+
+
+def test_an_empty_preserve_list_still_preserves_the_floor():
+    """`[teardown] preserve = []`: the state bucket, lock table and evidence bucket stay."""
+    floor_only = preserve_set(preserved_identities(CONFIG, [], ACCOUNT), [])
+    plan = collect_plan(
+        {"resource_changes": [
+            delete("aws_s3_bucket", "state", {"bucket": BUCKET}),
+            delete("aws_dynamodb_table", "locks", {"name": TABLE}),
+            delete("aws_s3_bucket", "evidence", {"bucket": CONFIG.evidence.bucket}),
+        ]},
+        stack="demo",
+    )
+    findings = destroy_contract(plan, target="demo", owned=OWNED, preserve=floor_only)
+    violations = {f.subject: f.message for f in findings if f.code == "preserve-violation" and f.status is Status.FAIL}
+    assert set(violations) == {"aws_s3_bucket.state", "aws_dynamodb_table.locks", "aws_s3_bucket.evidence"}
+    assert "preserve floor (state_bucket)" in violations["aws_s3_bucket.state"]
 
 
 def test_names_that_only_look_alike_are_not_violations():

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sys
 
 import pytest
@@ -14,6 +15,7 @@ from tests.conftest import CONFIG_FILE
 from tests.teardown.conftest import (
     BUCKET,
     CONFIG,
+    POLICY_FILE,
     REGION,
     TABLE,
     _change,
@@ -101,6 +103,37 @@ def test_deleting_the_state_bucket_or_lock_table_anywhere_stops_before_apply(
     violation = next(f for f in contract["findings"] if f["code"] == "preserve-violation" and f["status"] == "FAIL")
     assert identity in violation["message"] and "preserve list" in violation["message"]
     assert not result.has_snapshot("teardown")
+
+
+def test_a_policy_that_preserves_nothing_still_preserves_the_state_bucket(
+    account, terraform, teardown, demo_plan, tmp_path
+):
+    policy = tmp_path / "policy.toml"
+    text = POLICY_FILE.read_text()
+    policy.write_text(re.sub(r"(?m)^preserve = \[.*\]$", "preserve = []", text))
+    assert "preserve = []" in policy.read_text()
+    deleted = _change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x")
+    terraform.plan({**demo_plan, "resource_changes": [*demo_plan["resource_changes"], deleted]})
+
+    result = teardown("run", "demo", "--auto-approve", policy=policy)
+
+    assert result.code == 1
+    assert "apply" not in [call[0] for call in terraform.calls()]
+    contract = result.snapshot("teardown-contract")
+    assert ("preserve-violation", deleted["address"]) in blockers(contract)
+    violation = next(f for f in contract["findings"] if f["code"] == "preserve-violation" and f["status"] == "FAIL")
+    assert "preserve floor (state_bucket)" in violation["message"]
+
+
+def test_a_policy_that_preserves_nothing_still_verifies_the_floor_exists(account, terraform, teardown, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text(re.sub(r"(?m)^preserve = \[.*\]$", "preserve = []", POLICY_FILE.read_text()))
+
+    result = teardown("run", "demo", "--auto-approve", policy=policy)
+
+    assert result.code == 0, result.stderr
+    verification = result.snapshot("teardown-verify")
+    assert {p["name"] for p in verification["details"]["preserved"]} == {"state_bucket", "lock_table", "evidence_bucket"}
 
 
 def test_a_destroy_plan_that_creates_something_is_refused(account, terraform, teardown, demo_plan):

@@ -11,12 +11,21 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from foundation import topology
 from foundation.tomlfile import describe, load_toml_model
@@ -198,16 +207,31 @@ class VerdictPolicy(_Strict):
     required_lanes: list[str] = Field(default=["synth"], min_length=1)
 
 
+#: Shell-style wildcards: `*`, `?` and bracket expressions (`[*]`, `[!a]`, `[a-z]`).
+_WILDCARDS = re.compile(r"\*|\?|\[!?\]?[^\]]*\]")
+
+
+def names_something(subject: str) -> bool:
+    """Whether a waiver subject has a literal part (a letter or a digit) besides its
+    wildcards: `*`, `**`, `?*`, `[*]` or `*.*` would cover every finding of the code."""
+    return any(char.isalnum() for char in _WILDCARDS.sub("", subject))
+
+
 class Waiver(_Strict):
     rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="A code of the catalog.")
-    subject: str = Field(min_length=1, description="Address or ARN; shell-style wildcards.")
-    justification: str = Field(min_length=10)
+    subject: str = Field(
+        min_length=1,
+        description="Address or ARN; shell-style wildcards, but never only wildcards (it must "
+        "name something: a letter or a digit outside them).",
+    )
+    justification: str = Field(min_length=10, description="Why; at least 10 characters besides whitespace.")
     expires: dt.date
 
     @model_validator(mode="after")
     def _waivable_code(self) -> Waiver:
         """A waiver for a code nobody reports would silently cover nothing; a safety gate
-        is waived only by its own visible flag, if it has one."""
+        is waived only by its own visible flag, if it has one. A subject of wildcards only
+        waives the code everywhere, and a blank justification is no review."""
         code = CATALOG.get(self.rule)
         what = f"waiver for {self.rule!r} on {self.subject!r}"
         if code is None:
@@ -215,7 +239,26 @@ class Waiver(_Strict):
         if not code.waivable:
             way = f"{code.waived_by} is the visible way" if code.waived_by else "it is a safety gate"
             raise ValueError(f"{what}: {code.id} cannot be waived in the policy ({way})")
+        if not names_something(self.subject):
+            raise ValueError(
+                f"{what}: the subject is only wildcards, so it would waive {code.id} everywhere; "
+                "name the address or ARN it covers"
+            )
+        if len(self.justification.strip()) < 10:
+            raise ValueError(f"{what}: the justification is blank or too short; say why it is safe")
         return self
+
+
+class WaiversPolicy(_Strict):
+    """How far ahead a waiver may expire, counted from the day the policy is loaded."""
+
+    max_days: int = Field(
+        default=180,
+        gt=0,
+        le=366,
+        description="A waiver expiring more than this many days after today is a policy error "
+        "(at most a year: an exception is reviewed again, not kept for ever).",
+    )
 
 
 class Policy(_Strict):
@@ -228,7 +271,26 @@ class Policy(_Strict):
     live: LivePolicy = LivePolicy()
     teardown: TeardownPolicy = TeardownPolicy()
     verdict: VerdictPolicy = VerdictPolicy()
+    waivers_policy: WaiversPolicy = WaiversPolicy()
     waivers: list[Waiver] = []
+
+    @field_validator("waivers")
+    @classmethod
+    def _within_the_horizon(cls, waivers: list[Waiver], info: ValidationInfo) -> list[Waiver]:
+        """Checked against the day the policy is loaded (`context={"today": ...}`, UTC today
+        by default): an expiry far ahead is a waiver nobody will review."""
+        limits = info.data.get("waivers_policy")
+        if not isinstance(limits, WaiversPolicy):
+            return waivers  # waivers_policy is itself invalid and reported
+        today = (info.context or {}).get("today") or dt.datetime.now(dt.UTC).date()
+        horizon = today + dt.timedelta(days=limits.max_days)
+        for waiver in waivers:
+            if waiver.expires > horizon:
+                raise ValueError(
+                    f"waiver for {waiver.rule!r} on {waiver.subject!r} expires {waiver.expires}, past "
+                    f"{horizon} ({limits.max_days} days from {today}, waivers_policy.max_days)"
+                )
+        return waivers
 
     @model_validator(mode="after")
     def _persistent_stacks_stay(self) -> Policy:
@@ -251,15 +313,22 @@ def policy_path() -> Path:
     return Path(override) if override else DEFAULT_POLICY_FILE
 
 
-def parse_policy(raw: dict[str, Any], origin: str = "policy") -> Policy:
+def parse_policy(raw: dict[str, Any], origin: str = "policy", *, today: dt.date | None = None) -> Policy:
+    """Validate a decoded policy; `today` (UTC today by default) bounds waiver expiries."""
     try:
-        return Policy.model_validate(raw)
+        return Policy.model_validate(raw, context={"today": today})
     except ValidationError as exc:
         raise PolicyError(f"{origin}: {describe(exc)}") from None
 
 
-def load_policy(path: Path | None = None) -> Policy:
-    """Read and validate the policy file, or raise PolicyError with a one-line reason."""
+def load_policy(path: Path | None = None, *, today: dt.date | None = None) -> Policy:
+    """Read and validate the policy file, or raise PolicyError with a one-line reason;
+    `today` (UTC today by default) bounds waiver expiries."""
     return load_toml_model(
-        path or policy_path(), Policy, error=PolicyError, kind="policy", env_var=POLICY_ENV_VAR
+        path or policy_path(),
+        Policy,
+        error=PolicyError,
+        kind="policy",
+        env_var=POLICY_ENV_VAR,
+        context={"today": today},
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 
 import pytest
@@ -77,6 +78,58 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
     assert load_policy(variant(tmp_path, lambda raw: None)).digest == original
     changed = load_policy(variant(tmp_path, lambda raw: raw["budget"].update(limit_usd=31))).digest
     assert changed != original
+
+
+LOADED_ON = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("subject", ["*", "**", "?*", "[*]", "*[*]*", "*.*", "*/*", "[!a]*", " * "])
+def test_a_waiver_whose_subject_is_only_wildcards_is_refused(tmp_path, subject):
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"subject": subject}]))
+    with pytest.raises(PolicyError) as error:
+        load_policy(path, today=LOADED_ON)
+    assert "waivers.0: " in str(error.value) and "the subject is only wildcards" in str(error.value)
+
+
+@pytest.mark.parametrize("subject", ["module.legacy_*", "aws_nat_gateway.*", "arn:aws:ec2:*:natgateway/nat-1*"])
+def test_a_waiver_subject_that_names_something_is_accepted(tmp_path, subject):
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"subject": subject}]))
+    assert load_policy(path, today=LOADED_ON).waivers[0].subject == subject
+
+
+@pytest.mark.parametrize("justification", [" " * 12, "\t\n" * 6, "   short   "])
+def test_a_blank_justification_is_refused(tmp_path, justification):
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"justification": justification}]))
+    with pytest.raises(PolicyError) as error:
+        load_policy(path, today=LOADED_ON)
+    assert "waivers.0: " in str(error.value) and "justification is blank or too short" in str(error.value)
+
+
+def test_an_expiry_past_the_horizon_is_refused_on_the_day_it_is_loaded(tmp_path):
+    """180 days by default, counted from the day the policy is loaded (injected here)."""
+    at_horizon = LOADED_ON + dt.timedelta(days=180)
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"expires": at_horizon}]))
+    assert load_policy(path, today=LOADED_ON).waivers[0].expires == at_horizon
+    with pytest.raises(PolicyError) as error:
+        load_policy(path, today=LOADED_ON - dt.timedelta(days=1))
+    message = str(error.value)
+    assert message.endswith(
+        f"waivers: waiver for 'forbidden-nat-gateway' on 'aws_nat_gateway.*' expires {at_horizon}, "
+        f"past {at_horizon - dt.timedelta(days=1)} (180 days from 2026-11-22, waivers_policy.max_days)"
+    )
+    assert "\n" not in message
+
+
+def test_the_horizon_is_the_policys_and_at_most_a_year(tmp_path):
+    far = LOADED_ON + dt.timedelta(days=300)
+    longer = variant(tmp_path, lambda r: (r["waivers_policy"].update(max_days=366), r.update(waivers=[WAIVER | {"expires": far}])))
+    assert load_policy(longer, today=LOADED_ON).waivers_policy.max_days == 366
+    shorter = variant(tmp_path, lambda r: (r["waivers_policy"].update(max_days=30), r.update(waivers=[WAIVER | {"expires": far}])))
+    with pytest.raises(PolicyError, match="30 days from"):
+        load_policy(shorter, today=LOADED_ON)
+    for days in (0, 367, 3650):
+        with pytest.raises(PolicyError, match="waivers_policy.max_days"):
+            load_policy(variant(tmp_path, lambda r, d=days: r["waivers_policy"].update(max_days=d)), today=LOADED_ON)
 
 
 @pytest.mark.parametrize(

@@ -140,7 +140,8 @@ UNVERIFIABLE_MODULE = _code(
     summary=(
         "a module call the synth guard cannot see into. Well-known registry modules "
         "(`terraform-aws-modules/vpc`, `alb`, `elb`, `autoscaling`, `eks`) are judged by their switches "
-        "(`enable_nat_gateway`, ...) instead; everything else blocks unless waived, and `check plan` is the "
+        "(`enable_nat_gateway`, ...) instead, and a submodule (`...//modules/<x>`) only by an entry for exactly "
+        "its source, never by its parent's; everything else blocks unless waived, and `check plan` is the "
         "complete check"
     ),
     why="what the module creates is known only once it is expanded, in the plan",

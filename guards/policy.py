@@ -95,8 +95,20 @@ class ModuleSwitch(_Strict):
         return code
 
 
+#: A registry source, `namespace/name/provider`, optionally with a `//sub/dir` submodule.
+REGISTRY_SOURCE = r"^[\w.-]+/[\w.-]+/[\w.-]+(//[\w.-]+(/[\w.-]+)*)?$"
+
+
+def registry_source(source: str) -> str:
+    """A module source as the policy spells it: without the default registry host."""
+    return source.strip().removeprefix("registry.terraform.io/")
+
+
 class KnownModule(_Strict):
-    source: str = Field(pattern=r"^[\w.-]+/[\w.-]+/[\w.-]+$")
+    """A registry module (or one submodule of it, `.../aws//modules/x`) whose inputs say what
+    it creates. A submodule is a module of its own: only its own entry judges it."""
+
+    source: str = Field(pattern=REGISTRY_SOURCE)
     switches: list[ModuleSwitch] = Field(min_length=1)
 
 
@@ -127,7 +139,9 @@ class CostPolicy(_Strict):
         return codes
 
     def known_module(self, source: str) -> KnownModule | None:
-        normalized = source.removeprefix("registry.terraform.io/").split("//")[0]
+        """The entry whose source is exactly this one, submodule path included: the parent's
+        switches say nothing about what `//modules/<x>` creates."""
+        normalized = registry_source(source)
         return next((m for m in self.modules if m.source == normalized), None)
 
 

@@ -168,6 +168,8 @@ def test_the_horizon_is_the_policys_and_at_most_a_year(tmp_path):
             lambda r: (r["stacks"].update(persistent=[]), r["teardown"].update(allowed_stacks=["confluent", "core"])),
             "teardown.allowed_stacks must not name a persistent stack (core)",
         ),
+        (lambda r: r["cost"]["modules"][0].update(source="terraform-aws-modules/vpc/aws//"), "cost.modules.0.source"),
+        (lambda r: r["cost"]["modules"][0].update(source="git::https://example.com/vpc.git"), "cost.modules.0.source"),
         (
             lambda r: r["cost"]["modules"][0]["switches"][0].update(code="unknown-count"),
             "cost.modules.0.switches.0.code: must be one of forbidden-nat-gateway, forbidden-load-balancer, always-on-fleet",

@@ -125,3 +125,24 @@ def test_known_module_switches_and_unverifiable_modules(policy):
     assert failing(findings, "forbidden-load-balancer") == {"module.alb"}
     assert failing(findings, "always-on-fleet") == {"module.eks"}
     assert failing(findings, "unverifiable-module") == {"module.other", "module.local"}
+
+
+def test_a_submodule_is_judged_as_itself_never_by_its_parents_switches(policy):
+    """`//modules/<x>` creates what its own inputs say: the parent's `enable_nat_gateway`
+    or `eks_managed_node_groups` switches say nothing about it."""
+    eks = "terraform-aws-modules/eks/aws"
+    inventory = Inventory(
+        module_calls=[
+            ModuleCall("dev", "group", f"{eks}//modules/eks-managed-node-group", {}),
+            ModuleCall("dev", "group_off", f"registry.terraform.io/{eks}//modules/eks-managed-node-group", {"create": False}),
+            ModuleCall("dev", "self_managed", f"{eks}//modules/self-managed-node-group", {"create": "${var.on}"}),
+            ModuleCall("dev", "fargate", f"{eks}//modules/fargate-profile", {}),
+            ModuleCall("dev", "endpoints", "terraform-aws-modules/vpc/aws//modules/vpc-endpoints", {}),
+            ModuleCall("dev", "alb_part", "terraform-aws-modules/alb/aws//modules/anything", {"create": False}),
+        ]
+    )
+    findings = module_calls(inventory, policy)
+    assert failing(findings, "always-on-fleet") == {"module.group"}
+    assert failing(findings, "unknown-count") == {"module.self_managed"}
+    assert failing(findings, "unverifiable-module") == {"module.fargate", "module.endpoints", "module.alb_part"}
+    assert codes(findings) == {"always-on-fleet", "unknown-count", "unverifiable-module"}

@@ -115,8 +115,9 @@ ALWAYS_ON_FLEET = _code(
     "always-on-fleet",
     applies="synth plan live",
     summary=(
-        "an autoscaling group or EKS node group, or an ECS service with desired count > 0 in a "
-        "persistent stack (or a stack whose lifecycle is unknown)"
+        "an autoscaling group, EKS node group, spot fleet or EC2 fleet in any stack, or an ECS service with "
+        "desired count > 0 or the DAEMON scheduling strategy in a persistent stack (or a stack whose "
+        "lifecycle is unknown)"
     ),
     why="an always-on fleet bills around the clock",
     severity="high",
@@ -129,7 +130,10 @@ ALWAYS_ON_FLEET = _code(
 UNKNOWN_COUNT = _code(
     "unknown-count",
     applies="synth",
-    summary="a forbidden type, or a well-known module's switch, whose count is known only after apply",
+    summary=(
+        "a forbidden or unverifiable type, an instance in a persistent stack, a resource with a command "
+        "provisioner, or a well-known module's switch, whose count is known only after apply"
+    ),
     why="fail-closed: any instance would be forbidden, and the synth guard cannot tell how many there will be",
     severity="medium",
     remediation="make the count or switch a literal, or check the plan (`stackguard check plan`), where it is known",
@@ -147,6 +151,70 @@ UNVERIFIABLE_MODULE = _code(
     why="what the module creates is known only once it is expanded, in the plan",
     severity="medium",
     remediation="check the plan, then waive it in the policy with a justification and an expiry",
+)
+FORBIDDEN_EKS_CLUSTER = _code(
+    "forbidden-eks-cluster",
+    applies="synth plan",
+    summary="an EKS control plane (`aws_eks_cluster`, or the `eks` registry module) exists after apply",
+    why="an EKS control plane bills 0.10 USD an hour, about 73 USD a month before a single node runs",
+    severity="high",
+    remediation="run containers on ECS Fargate in an ephemeral stack, or remove the cluster",
+)
+FORBIDDEN_VPC_ENDPOINT = _code(
+    "forbidden-vpc-endpoint",
+    applies="synth plan",
+    summary=(
+        "an `aws_vpc_endpoint` whose `vpc_endpoint_type` is not `Gateway` (Interface, GatewayLoadBalancer, ...) "
+        "exists after apply; Gateway endpoints (S3, DynamoDB) are free"
+    ),
+    why="an interface endpoint bills about 7.30 USD a month in each availability zone, before traffic",
+    severity="high",
+    remediation="reach the service over its public endpoint, use a Gateway endpoint (S3, DynamoDB), or remove it",
+)
+FORBIDDEN_GLOBAL_ACCELERATOR = _code(
+    "forbidden-global-accelerator",
+    applies="synth plan",
+    summary="a Global Accelerator (standard or custom routing) exists after apply",
+    why="an accelerator bills a fixed 0.025 USD an hour (18 USD a month) while it exists, enabled or not",
+    severity="high",
+    remediation="reach the service directly, or remove the accelerator",
+)
+ALWAYS_ON_INSTANCE = _code(
+    "always-on-instance",
+    applies="synth plan",
+    summary=(
+        "an EC2 instance (`aws_instance`, a persistent spot request) in a persistent stack (or a stack whose "
+        "lifecycle is unknown)"
+    ),
+    why="an instance in a stack that is never torn down bills around the clock, with its volumes",
+    severity="high",
+    remediation="run it in an ephemeral stack that is torn down, or remove it",
+)
+UNVERIFIABLE_RESOURCE = _code(
+    "unverifiable-resource",
+    applies="synth plan",
+    summary=(
+        "a resource that creates infrastructure the guard cannot see into: a CloudFormation stack or stack "
+        "set, or an `awscc_*` resource of a forbidden kind (NAT gateway, load balancer, EKS, fleet, instance, "
+        "VPC endpoint, ECS service, accelerator); blocks unless waived"
+    ),
+    why=(
+        "what it creates is decided outside the Terraform document (a template, the Cloud Control API), so "
+        "no rule can say what it costs"
+    ),
+    severity="medium",
+    remediation="use the `aws_*` resource the guards judge, or review what it creates and waive it with a justification and an expiry",
+)
+UNVERIFIABLE_PROVISIONER = _code(
+    "unverifiable-provisioner",
+    applies="synth",
+    summary=(
+        "a resource (typically `null_resource` or `terraform_data`) with a provisioner that runs commands "
+        "(`local-exec`, `remote-exec`, any but `file`); blocks unless waived"
+    ),
+    why="a command can create anything, outside Terraform's state and out of every guard's sight",
+    severity="medium",
+    remediation="create the infrastructure with resources instead, or review the command and waive it with a justification and an expiry",
 )
 
 # -- budget: the cap, the alert ladder and a channel --------------------------------------

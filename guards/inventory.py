@@ -39,6 +39,9 @@ class Resource:
     arn: str | None = None  # physical identity, when known (live, state)
     region: str | None = None
     sensitive_paths: frozenset[str] = frozenset()  # top-level attributes marked sensitive
+    #: Kinds of its `provisioner` blocks (`local-exec`, `remote-exec`, `file`), in order;
+    #: only synth output has them (a plan keeps them in `configuration`, which is not read).
+    provisioners: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:

@@ -79,7 +79,14 @@ class StacksPolicy(_Strict):
 
 
 #: The codes a module's switch can create what they forbid.
-SWITCH_CODES = (catalog.FORBIDDEN_NAT_GATEWAY, catalog.FORBIDDEN_LOAD_BALANCER, catalog.ALWAYS_ON_FLEET)
+SWITCH_CODES = (
+    catalog.FORBIDDEN_NAT_GATEWAY,
+    catalog.FORBIDDEN_LOAD_BALANCER,
+    catalog.ALWAYS_ON_FLEET,
+    catalog.FORBIDDEN_EKS_CLUSTER,
+    catalog.FORBIDDEN_VPC_ENDPOINT,
+    catalog.FORBIDDEN_GLOBAL_ACCELERATOR,
+)
 
 
 class ModuleSwitch(_Strict):
@@ -112,11 +119,46 @@ class KnownModule(_Strict):
     switches: list[ModuleSwitch] = Field(min_length=1)
 
 
+#: The type lists of the cost policy, each judged its own way; a type is in one at most.
+TYPE_LISTS = (
+    "nat_gateway_types",
+    "load_balancer_types",
+    "fleet_types",
+    "eks_cluster_types",
+    "accelerator_types",
+    "endpoint_types",
+    "service_types",
+    "instance_types",
+    "unverifiable_types",
+)
+
+
 class CostPolicy(_Strict):
     nat_gateway_types: list[str] = ["aws_nat_gateway"]
     load_balancer_types: list[str] = ["aws_lb", "aws_alb", "aws_elb"]
-    fleet_types: list[str] = ["aws_autoscaling_group", "aws_eks_node_group"]
+    fleet_types: list[str] = [
+        "aws_autoscaling_group", "aws_eks_node_group", "aws_spot_fleet_request", "aws_ec2_fleet"
+    ]
+    eks_cluster_types: list[str] = ["aws_eks_cluster"]
+    accelerator_types: list[str] = [
+        "aws_globalaccelerator_accelerator", "aws_globalaccelerator_custom_routing_accelerator"
+    ]
+    endpoint_types: list[str] = Field(
+        default=["aws_vpc_endpoint"],
+        description="Billed unless their vpc_endpoint_type is one of free_endpoint_kinds.",
+    )
+    free_endpoint_kinds: list[str] = Field(
+        default=["Gateway"], description="vpc_endpoint_type values that bill nothing (Terraform's default is Gateway)."
+    )
     service_types: list[str] = ["aws_ecs_service"]
+    instance_types: list[str] = Field(
+        default=["aws_instance", "aws_spot_instance_request"],
+        description="Always-on in a persistent stack (or one of unknown lifecycle).",
+    )
+    unverifiable_types: list[str] = Field(
+        default=["aws_cloudformation_stack", "aws_cloudformation_stack_set"],
+        description="Types that create infrastructure the guard cannot see into.",
+    )
     modules: list[KnownModule] = []
     scope: list[Literal["aws", "confluent"]] = Field(
         default=["aws"],
@@ -130,12 +172,27 @@ class CostPolicy(_Strict):
             raise ValueError("scope must include 'aws'")
         return self
 
+    @model_validator(mode="after")
+    def _one_list_per_type(self) -> CostPolicy:
+        """A type in two lists would be judged twice, by rules that disagree on why."""
+        seen: dict[str, str] = {}
+        for name in TYPE_LISTS:
+            for rtype in getattr(self, name):
+                if rtype in seen and seen[rtype] != name:
+                    raise ValueError(f"{rtype} is in both {seen[rtype]} and {name}")
+                seen[rtype] = name
+        return self
+
     @cached_property
     def forbidden_types(self) -> dict[str, str]:
-        """Resource type -> the code a resource of that type is reported under."""
+        """Resource type -> the code a resource of that type is reported under, in any stack,
+        whatever its values."""
         codes = {t: catalog.FORBIDDEN_NAT_GATEWAY for t in self.nat_gateway_types}
         codes |= {t: catalog.FORBIDDEN_LOAD_BALANCER for t in self.load_balancer_types}
         codes |= {t: catalog.ALWAYS_ON_FLEET for t in self.fleet_types}
+        codes |= {t: catalog.FORBIDDEN_EKS_CLUSTER for t in self.eks_cluster_types}
+        codes |= {t: catalog.FORBIDDEN_GLOBAL_ACCELERATOR for t in self.accelerator_types}
+        codes |= {t: catalog.UNVERIFIABLE_RESOURCE for t in self.unverifiable_types}
         return codes
 
     def known_module(self, source: str) -> KnownModule | None:

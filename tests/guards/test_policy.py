@@ -27,9 +27,14 @@ def variant(tmp_path, mutate):
 
 def test_shipped_policy_is_the_dev_min_posture():
     policy = load_policy(POLICY_FILE)
-    assert set(policy.cost.forbidden_types) == {
-        "aws_nat_gateway", "aws_lb", "aws_alb", "aws_elb", "aws_autoscaling_group", "aws_eks_node_group"
+    assert set(policy.cost.forbidden_types) >= {
+        "aws_nat_gateway", "aws_lb", "aws_alb", "aws_elb", "aws_autoscaling_group", "aws_eks_node_group",
+        "aws_spot_fleet_request", "aws_ec2_fleet", "aws_eks_cluster", "aws_globalaccelerator_accelerator",
+        "aws_cloudformation_stack", "aws_cloudformation_stack_set", "awscc_ec2_nat_gateway",
     }
+    assert policy.cost.endpoint_types == ["aws_vpc_endpoint"] and policy.cost.free_endpoint_kinds == ["Gateway"]
+    assert policy.cost.instance_types == ["aws_instance", "aws_spot_instance_request"]
+    assert not {t for t in policy.cost.forbidden_types if t.startswith("awscc_")} - set(policy.cost.unverifiable_types)
     assert [str(t) for t in policy.budget.thresholds_usd] == ["10", "20", "28"]
     assert str(policy.budget.stop_threshold_usd) == "28"
     assert policy.stacks.lifecycle_of("core") == "persistent"
@@ -168,6 +173,7 @@ def test_the_horizon_is_the_policys_and_at_most_a_year(tmp_path):
             lambda r: (r["stacks"].update(persistent=[]), r["teardown"].update(allowed_stacks=["confluent", "core"])),
             "teardown.allowed_stacks must not name a persistent stack (core)",
         ),
+        (lambda r: r["cost"].update(instance_types=["aws_instance", "aws_eks_cluster"]), "cost: aws_eks_cluster is in both eks_cluster_types and instance_types"),
         (lambda r: r["cost"]["modules"][0].update(source="terraform-aws-modules/vpc/aws//"), "cost.modules.0.source"),
         (lambda r: r["cost"]["modules"][0].update(source="git::https://example.com/vpc.git"), "cost.modules.0.source"),
         (

@@ -240,7 +240,10 @@ BUDGET_TYPE_MISMATCH = _code(
 BUDGET_CAP_MISMATCH = _code(
     "budget-cap-mismatch",
     applies="synth plan live",
-    summary='the cap differs from the policy\'s (`"30"`, `"30.0"` and `30` are equal) or is not in USD',
+    summary=(
+        'the cap differs from the policy\'s (`"30"`, `"30.0"` and `30` are equal) or is not in USD, a '
+        "`planned_limit` schedule names another amount, or `auto_adjust_data` moves the limit"
+    ),
     why="percentage alerts are taken of the cap, and the cap is what the platform may cost",
     severity="medium",
     remediation="set the budget's limit to the policy's `limit_usd` in USD",
@@ -251,7 +254,8 @@ BUDGET_THRESHOLDS_MISMATCH = _code(
     applies="synth plan live",
     summary=(
         "the ACTUAL notification ladder differs from the policy's (order does not matter; "
-        "percentages are taken of the cap)"
+        "percentages are taken of the cap), or a notification never fires as spend passes it "
+        "(`comparison_operator` not GREATER_THAN, a `threshold_type` neither PERCENTAGE nor ABSOLUTE_VALUE)"
     ),
     why="the ladder is how people hear about spend before the cap is reached",
     severity="medium",
@@ -274,6 +278,56 @@ BUDGET_SUBSCRIBER_MISSING = _code(
     why="an alert without a subscriber reaches nobody",
     severity="medium",
     remediation="subscribe the alert topic or an e-mail address to every notification",
+    iam=_BUDGETS,
+)
+BUDGET_SCOPE_NARROWED = _code(
+    "budget-scope-narrowed",
+    applies="synth plan live",
+    summary=(
+        "the budget measures less than the whole account: a `cost_filter`, `cost_filters` or "
+        "`filter_expression`, or a `billing_view_arn` other than the primary billing view"
+    ),
+    why="spend outside the filter never reaches the alert ladder, so the platform can overspend in silence",
+    severity="high",
+    remediation="remove the filters and the custom billing view: the platform's budget measures the whole account",
+    iam=_BUDGETS,
+)
+BUDGET_COST_TYPES_UNSAFE = _code(
+    "budget-cost-types-unsafe",
+    applies="synth plan live",
+    summary=(
+        "the budget's cost types make spend look lower than what is consumed: `cost_types` left out (AWS "
+        "then counts credits and refunds), `include_credit` or `include_refund` true, blended or amortized "
+        "costs, tax, support, subscriptions, upfront or recurring fees left out, or `metrics` other than "
+        "UnblendedCost"
+    ),
+    why="credits and refunds net spend down, to zero while credits last: the alerts never fire while the platform consumes",
+    severity="high",
+    remediation="set cost_types with include_credit = false and include_refund = false, and the others at their defaults",
+    iam=_BUDGETS,
+)
+BUDGET_INACTIVE = _code(
+    "budget-inactive",
+    applies="synth plan live",
+    summary=(
+        "the budget's period (`time_period_start`, `time_period_end`) has ended or not yet started, or "
+        "cannot be read, or (live) AWS reports the budget unhealthy"
+    ),
+    why="a budget outside its period measures nothing and alerts nobody",
+    severity="high",
+    remediation="leave time_period_end at its default (or past the platform's life) and the start in the past",
+    iam=_BUDGETS,
+)
+BUDGET_FIELD_UNKNOWN = _code(
+    "budget-field-unknown",
+    applies="synth plan live",
+    summary=(
+        "the budget sets a field the budget rule does not know (a newer provider or Budgets API): "
+        "fail-closed, since it may change what the budget measures or when it fires"
+    ),
+    why="a budget is judged by every field that changes what it measures; one nobody has judged may undo the rest",
+    severity="medium",
+    remediation="remove the field, or teach guards/rules/budget_fields.py what it means (and waive it until then)",
     iam=_BUDGETS,
 )
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import tomllib
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
@@ -28,9 +28,16 @@ def describe(error: ValidationError) -> str:
 
 
 def load_toml_model(
-    path: Path, model: type[Model], *, error: type[Exception], kind: str, env_var: str
+    path: Path,
+    model: type[Model],
+    *,
+    error: type[Exception],
+    kind: str,
+    env_var: str,
+    context: dict[str, Any] | None = None,
 ) -> Model:
-    """Read `path` and validate it as `model`, raising `error` with a one-line reason."""
+    """Read `path` and validate it as `model`, raising `error` with a one-line reason;
+    `context` reaches the model's validators (the policy's today, for waiver horizons)."""
     try:
         raw = tomllib.loads(read_regular_file(path).decode("utf-8"))
     except MissingFile:
@@ -42,6 +49,6 @@ def load_toml_model(
     except tomllib.TOMLDecodeError as exc:
         raise error(f"{path}: not valid TOML: {exc}") from None
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError as exc:
         raise error(f"{path}: {describe(exc)}") from None

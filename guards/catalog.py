@@ -115,8 +115,9 @@ ALWAYS_ON_FLEET = _code(
     "always-on-fleet",
     applies="synth plan live",
     summary=(
-        "an autoscaling group or EKS node group, or an ECS service with desired count > 0 in a "
-        "persistent stack (or a stack whose lifecycle is unknown)"
+        "an autoscaling group, EKS node group, spot fleet or EC2 fleet in any stack, or an ECS service with "
+        "desired count > 0 or the DAEMON scheduling strategy in a persistent stack (or a stack whose "
+        "lifecycle is unknown)"
     ),
     why="an always-on fleet bills around the clock",
     severity="high",
@@ -129,7 +130,10 @@ ALWAYS_ON_FLEET = _code(
 UNKNOWN_COUNT = _code(
     "unknown-count",
     applies="synth",
-    summary="a forbidden type, or a well-known module's switch, whose count is known only after apply",
+    summary=(
+        "a forbidden or unverifiable type, an instance in a persistent stack, a resource with a command "
+        "provisioner, or a well-known module's switch, whose count is known only after apply"
+    ),
     why="fail-closed: any instance would be forbidden, and the synth guard cannot tell how many there will be",
     severity="medium",
     remediation="make the count or switch a literal, or check the plan (`stackguard check plan`), where it is known",
@@ -140,12 +144,77 @@ UNVERIFIABLE_MODULE = _code(
     summary=(
         "a module call the synth guard cannot see into. Well-known registry modules "
         "(`terraform-aws-modules/vpc`, `alb`, `elb`, `autoscaling`, `eks`) are judged by their switches "
-        "(`enable_nat_gateway`, ...) instead; everything else blocks unless waived, and `check plan` is the "
+        "(`enable_nat_gateway`, ...) instead, and a submodule (`...//modules/<x>`) only by an entry for exactly "
+        "its source, never by its parent's; everything else blocks unless waived, and `check plan` is the "
         "complete check"
     ),
     why="what the module creates is known only once it is expanded, in the plan",
     severity="medium",
     remediation="check the plan, then waive it in the policy with a justification and an expiry",
+)
+FORBIDDEN_EKS_CLUSTER = _code(
+    "forbidden-eks-cluster",
+    applies="synth plan",
+    summary="an EKS control plane (`aws_eks_cluster`, or the `eks` registry module) exists after apply",
+    why="an EKS control plane bills 0.10 USD an hour, about 73 USD a month before a single node runs",
+    severity="high",
+    remediation="run containers on ECS Fargate in an ephemeral stack, or remove the cluster",
+)
+FORBIDDEN_VPC_ENDPOINT = _code(
+    "forbidden-vpc-endpoint",
+    applies="synth plan",
+    summary=(
+        "an `aws_vpc_endpoint` whose `vpc_endpoint_type` is not `Gateway` (Interface, GatewayLoadBalancer, ...) "
+        "exists after apply; Gateway endpoints (S3, DynamoDB) are free"
+    ),
+    why="an interface endpoint bills about 7.30 USD a month in each availability zone, before traffic",
+    severity="high",
+    remediation="reach the service over its public endpoint, use a Gateway endpoint (S3, DynamoDB), or remove it",
+)
+FORBIDDEN_GLOBAL_ACCELERATOR = _code(
+    "forbidden-global-accelerator",
+    applies="synth plan",
+    summary="a Global Accelerator (standard or custom routing) exists after apply",
+    why="an accelerator bills a fixed 0.025 USD an hour (18 USD a month) while it exists, enabled or not",
+    severity="high",
+    remediation="reach the service directly, or remove the accelerator",
+)
+ALWAYS_ON_INSTANCE = _code(
+    "always-on-instance",
+    applies="synth plan",
+    summary=(
+        "an EC2 instance (`aws_instance`, a persistent spot request) in a persistent stack (or a stack whose "
+        "lifecycle is unknown)"
+    ),
+    why="an instance in a stack that is never torn down bills around the clock, with its volumes",
+    severity="high",
+    remediation="run it in an ephemeral stack that is torn down, or remove it",
+)
+UNVERIFIABLE_RESOURCE = _code(
+    "unverifiable-resource",
+    applies="synth plan",
+    summary=(
+        "a resource that creates infrastructure the guard cannot see into: a CloudFormation stack or stack "
+        "set, or an `awscc_*` resource of a forbidden kind (NAT gateway, load balancer, EKS, fleet, instance, "
+        "VPC endpoint, ECS service, accelerator); blocks unless waived"
+    ),
+    why=(
+        "what it creates is decided outside the Terraform document (a template, the Cloud Control API), so "
+        "no rule can say what it costs"
+    ),
+    severity="medium",
+    remediation="use the `aws_*` resource the guards judge, or review what it creates and waive it with a justification and an expiry",
+)
+UNVERIFIABLE_PROVISIONER = _code(
+    "unverifiable-provisioner",
+    applies="synth",
+    summary=(
+        "a resource (typically `null_resource` or `terraform_data`) with a provisioner that runs commands "
+        "(`local-exec`, `remote-exec`, any but `file`); blocks unless waived"
+    ),
+    why="a command can create anything, outside Terraform's state and out of every guard's sight",
+    severity="medium",
+    remediation="create the infrastructure with resources instead, or review the command and waive it with a justification and an expiry",
 )
 
 # -- budget: the cap, the alert ladder and a channel --------------------------------------
@@ -171,7 +240,10 @@ BUDGET_TYPE_MISMATCH = _code(
 BUDGET_CAP_MISMATCH = _code(
     "budget-cap-mismatch",
     applies="synth plan live",
-    summary='the cap differs from the policy\'s (`"30"`, `"30.0"` and `30` are equal) or is not in USD',
+    summary=(
+        'the cap differs from the policy\'s (`"30"`, `"30.0"` and `30` are equal) or is not in USD, a '
+        "`planned_limit` schedule names another amount, or `auto_adjust_data` moves the limit"
+    ),
     why="percentage alerts are taken of the cap, and the cap is what the platform may cost",
     severity="medium",
     remediation="set the budget's limit to the policy's `limit_usd` in USD",
@@ -182,7 +254,8 @@ BUDGET_THRESHOLDS_MISMATCH = _code(
     applies="synth plan live",
     summary=(
         "the ACTUAL notification ladder differs from the policy's (order does not matter; "
-        "percentages are taken of the cap)"
+        "percentages are taken of the cap), or a notification never fires as spend passes it "
+        "(`comparison_operator` not GREATER_THAN, a `threshold_type` neither PERCENTAGE nor ABSOLUTE_VALUE)"
     ),
     why="the ladder is how people hear about spend before the cap is reached",
     severity="medium",
@@ -205,6 +278,56 @@ BUDGET_SUBSCRIBER_MISSING = _code(
     why="an alert without a subscriber reaches nobody",
     severity="medium",
     remediation="subscribe the alert topic or an e-mail address to every notification",
+    iam=_BUDGETS,
+)
+BUDGET_SCOPE_NARROWED = _code(
+    "budget-scope-narrowed",
+    applies="synth plan live",
+    summary=(
+        "the budget measures less than the whole account: a `cost_filter`, `cost_filters` or "
+        "`filter_expression`, or a `billing_view_arn` other than the primary billing view"
+    ),
+    why="spend outside the filter never reaches the alert ladder, so the platform can overspend in silence",
+    severity="high",
+    remediation="remove the filters and the custom billing view: the platform's budget measures the whole account",
+    iam=_BUDGETS,
+)
+BUDGET_COST_TYPES_UNSAFE = _code(
+    "budget-cost-types-unsafe",
+    applies="synth plan live",
+    summary=(
+        "the budget's cost types make spend look lower than what is consumed: `cost_types` left out (AWS "
+        "then counts credits and refunds), `include_credit` or `include_refund` true, blended or amortized "
+        "costs, tax, support, subscriptions, upfront or recurring fees left out, or `metrics` other than "
+        "UnblendedCost"
+    ),
+    why="credits and refunds net spend down, to zero while credits last: the alerts never fire while the platform consumes",
+    severity="high",
+    remediation="set cost_types with include_credit = false and include_refund = false, and the others at their defaults",
+    iam=_BUDGETS,
+)
+BUDGET_INACTIVE = _code(
+    "budget-inactive",
+    applies="synth plan live",
+    summary=(
+        "the budget's period (`time_period_start`, `time_period_end`) has ended or not yet started, or "
+        "cannot be read, or (live) AWS reports the budget unhealthy"
+    ),
+    why="a budget outside its period measures nothing and alerts nobody",
+    severity="high",
+    remediation="leave time_period_end at its default (or past the platform's life) and the start in the past",
+    iam=_BUDGETS,
+)
+BUDGET_FIELD_UNKNOWN = _code(
+    "budget-field-unknown",
+    applies="synth plan live",
+    summary=(
+        "the budget sets a field the budget rule does not know (a newer provider or Budgets API): "
+        "fail-closed, since it may change what the budget measures or when it fires"
+    ),
+    why="a budget is judged by every field that changes what it measures; one nobody has judged may undo the rest",
+    severity="medium",
+    remediation="remove the field, or teach guards/rules/budget_fields.py what it means (and waive it until then)",
     iam=_BUDGETS,
 )
 
@@ -474,11 +597,16 @@ RESIDUAL_RESOURCE = _code(
         "a billed resource is left in the account (an RDS instance, an unattached Elastic IP); "
         "`check live` reports it only as ERROR when it could not look. After a teardown: a resource still "
         "in the target's state, a billed resource tagged with the target (an ECS service with desired "
-        "count > 0, ...), or anything the tagging API still lists under `stack=<target>`"
+        "count > 0, ...), or anything the tagging API still lists under `stack=<target>`. In the destroy "
+        "contract: a managed resource the destroy plan forgets (`removed` with `destroy = false`), which "
+        "leaves it in the account unmanaged"
     ),
     why="what a teardown leaves behind keeps billing, unseen",
     severity="high",
-    remediation="delete what is left, or find which stack should own it",
+    remediation=(
+        "delete what is left, or find which stack should own it; drop the `removed { lifecycle { destroy = "
+        "false } }` block so the teardown deletes it (or waive it with a justification if it must outlive the stack)"
+    ),
     # The teardown's verification also reads the tagging API (tag:GetResources).
     iam=("rds:DescribeDBInstances", "rds:ListTagsForResource", "ec2:DescribeAddresses", *_STS),
 )

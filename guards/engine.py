@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from collections.abc import Mapping
 
@@ -26,8 +27,11 @@ def evaluate(
     today: dt.date,
     documents: Mapping[str | None, str] | None = None,
 ) -> tuple[list[Finding], list[AppliedWaiver]]:
-    """All findings, each tied to the document its stack came from when that is known."""
+    """All findings, each tied to the document its stack came from when that is known; the
+    rules judge for `today` unless the inventory says its own day (`Inventory.as_of`)."""
     documents = documents or {}
+    if inventory.as_of is None:
+        inventory = dataclasses.replace(inventory, as_of=today)
     produced = [finding for registered in RULES.values() for finding in registered.check(inventory, policy)]
     if inventory.live is not None:
         produced.extend(inventory.live.errors)  # failed API calls: checks that could not run

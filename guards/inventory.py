@@ -7,6 +7,7 @@ plain slotted dataclasses, not pydantic models: a 50,000-resource plan must stay
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -39,6 +40,9 @@ class Resource:
     arn: str | None = None  # physical identity, when known (live, state)
     region: str | None = None
     sensitive_paths: frozenset[str] = frozenset()  # top-level attributes marked sensitive
+    #: Kinds of its `provisioner` blocks (`local-exec`, `remote-exec`, `file`), in order;
+    #: only synth output has them (a plan keeps them in `configuration`, which is not read).
+    provisioners: tuple[str, ...] = ()
 
     @property
     def address(self) -> str:
@@ -108,6 +112,9 @@ class Inventory:
     """document path -> sha256 of its bytes."""
     live: LiveFacts | None = None
     """Backend readiness, locks and spend, when the inventory came from the live account."""
+    as_of: dt.date | None = None
+    """The day the rules judge for (UTC), for what depends on it (a budget's period);
+    `guards.engine.evaluate` sets it to its `today` when the collector left it unset."""
 
     def extend(self, other: Inventory) -> None:
         self.resources.extend(other.resources)

@@ -11,12 +11,21 @@ import datetime as dt
 import hashlib
 import json
 import os
+import re
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 
 from foundation import topology
 from foundation.tomlfile import describe, load_toml_model
@@ -70,7 +79,14 @@ class StacksPolicy(_Strict):
 
 
 #: The codes a module's switch can create what they forbid.
-SWITCH_CODES = (catalog.FORBIDDEN_NAT_GATEWAY, catalog.FORBIDDEN_LOAD_BALANCER, catalog.ALWAYS_ON_FLEET)
+SWITCH_CODES = (
+    catalog.FORBIDDEN_NAT_GATEWAY,
+    catalog.FORBIDDEN_LOAD_BALANCER,
+    catalog.ALWAYS_ON_FLEET,
+    catalog.FORBIDDEN_EKS_CLUSTER,
+    catalog.FORBIDDEN_VPC_ENDPOINT,
+    catalog.FORBIDDEN_GLOBAL_ACCELERATOR,
+)
 
 
 class ModuleSwitch(_Strict):
@@ -86,16 +102,63 @@ class ModuleSwitch(_Strict):
         return code
 
 
+#: A registry source, `namespace/name/provider`, optionally with a `//sub/dir` submodule.
+REGISTRY_SOURCE = r"^[\w.-]+/[\w.-]+/[\w.-]+(//[\w.-]+(/[\w.-]+)*)?$"
+
+
+def registry_source(source: str) -> str:
+    """A module source as the policy spells it: without the default registry host."""
+    return source.strip().removeprefix("registry.terraform.io/")
+
+
 class KnownModule(_Strict):
-    source: str = Field(pattern=r"^[\w.-]+/[\w.-]+/[\w.-]+$")
+    """A registry module (or one submodule of it, `.../aws//modules/x`) whose inputs say what
+    it creates. A submodule is a module of its own: only its own entry judges it."""
+
+    source: str = Field(pattern=REGISTRY_SOURCE)
     switches: list[ModuleSwitch] = Field(min_length=1)
+
+
+#: The type lists of the cost policy, each judged its own way; a type is in one at most.
+TYPE_LISTS = (
+    "nat_gateway_types",
+    "load_balancer_types",
+    "fleet_types",
+    "eks_cluster_types",
+    "accelerator_types",
+    "endpoint_types",
+    "service_types",
+    "instance_types",
+    "unverifiable_types",
+)
 
 
 class CostPolicy(_Strict):
     nat_gateway_types: list[str] = ["aws_nat_gateway"]
     load_balancer_types: list[str] = ["aws_lb", "aws_alb", "aws_elb"]
-    fleet_types: list[str] = ["aws_autoscaling_group", "aws_eks_node_group"]
+    fleet_types: list[str] = [
+        "aws_autoscaling_group", "aws_eks_node_group", "aws_spot_fleet_request", "aws_ec2_fleet"
+    ]
+    eks_cluster_types: list[str] = ["aws_eks_cluster"]
+    accelerator_types: list[str] = [
+        "aws_globalaccelerator_accelerator", "aws_globalaccelerator_custom_routing_accelerator"
+    ]
+    endpoint_types: list[str] = Field(
+        default=["aws_vpc_endpoint"],
+        description="Billed unless their vpc_endpoint_type is one of free_endpoint_kinds.",
+    )
+    free_endpoint_kinds: list[str] = Field(
+        default=["Gateway"], description="vpc_endpoint_type values that bill nothing (Terraform's default is Gateway)."
+    )
     service_types: list[str] = ["aws_ecs_service"]
+    instance_types: list[str] = Field(
+        default=["aws_instance", "aws_spot_instance_request"],
+        description="Always-on in a persistent stack (or one of unknown lifecycle).",
+    )
+    unverifiable_types: list[str] = Field(
+        default=["aws_cloudformation_stack", "aws_cloudformation_stack_set"],
+        description="Types that create infrastructure the guard cannot see into.",
+    )
     modules: list[KnownModule] = []
     scope: list[Literal["aws", "confluent"]] = Field(
         default=["aws"],
@@ -109,16 +172,33 @@ class CostPolicy(_Strict):
             raise ValueError("scope must include 'aws'")
         return self
 
+    @model_validator(mode="after")
+    def _one_list_per_type(self) -> CostPolicy:
+        """A type in two lists would be judged twice, by rules that disagree on why."""
+        seen: dict[str, str] = {}
+        for name in TYPE_LISTS:
+            for rtype in getattr(self, name):
+                if rtype in seen and seen[rtype] != name:
+                    raise ValueError(f"{rtype} is in both {seen[rtype]} and {name}")
+                seen[rtype] = name
+        return self
+
     @cached_property
     def forbidden_types(self) -> dict[str, str]:
-        """Resource type -> the code a resource of that type is reported under."""
+        """Resource type -> the code a resource of that type is reported under, in any stack,
+        whatever its values."""
         codes = {t: catalog.FORBIDDEN_NAT_GATEWAY for t in self.nat_gateway_types}
         codes |= {t: catalog.FORBIDDEN_LOAD_BALANCER for t in self.load_balancer_types}
         codes |= {t: catalog.ALWAYS_ON_FLEET for t in self.fleet_types}
+        codes |= {t: catalog.FORBIDDEN_EKS_CLUSTER for t in self.eks_cluster_types}
+        codes |= {t: catalog.FORBIDDEN_GLOBAL_ACCELERATOR for t in self.accelerator_types}
+        codes |= {t: catalog.UNVERIFIABLE_RESOURCE for t in self.unverifiable_types}
         return codes
 
     def known_module(self, source: str) -> KnownModule | None:
-        normalized = source.removeprefix("registry.terraform.io/").split("//")[0]
+        """The entry whose source is exactly this one, submodule path included: the parent's
+        switches say nothing about what `//modules/<x>` creates."""
+        normalized = registry_source(source)
         return next((m for m in self.modules if m.source == normalized), None)
 
 
@@ -180,7 +260,9 @@ class TeardownPolicy(_Strict):
     )
     preserve: list[PreservedThing] = Field(
         default=["state_bucket", "lock_table", "evidence_bucket", "budget", "alert_topic", "ci_identity"],
-        description="Named things no destroy plan may delete, whatever its address or module.",
+        description="Named things no destroy plan may delete, whatever its address or module; "
+        "state_bucket, lock_table and evidence_bucket are preserved even when left out (the floor, "
+        "guards/teardown/preserve.py).",
     )
 
     @model_validator(mode="after")
@@ -196,16 +278,31 @@ class VerdictPolicy(_Strict):
     required_lanes: list[str] = Field(default=["synth"], min_length=1)
 
 
+#: Shell-style wildcards: `*`, `?` and bracket expressions (`[*]`, `[!a]`, `[a-z]`).
+_WILDCARDS = re.compile(r"\*|\?|\[!?\]?[^\]]*\]")
+
+
+def names_something(subject: str) -> bool:
+    """Whether a waiver subject has a literal part (a letter or a digit) besides its
+    wildcards: `*`, `**`, `?*`, `[*]` or `*.*` would cover every finding of the code."""
+    return any(char.isalnum() for char in _WILDCARDS.sub("", subject))
+
+
 class Waiver(_Strict):
     rule: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", description="A code of the catalog.")
-    subject: str = Field(min_length=1, description="Address or ARN; shell-style wildcards.")
-    justification: str = Field(min_length=10)
+    subject: str = Field(
+        min_length=1,
+        description="Address or ARN; shell-style wildcards, but never only wildcards (it must "
+        "name something: a letter or a digit outside them).",
+    )
+    justification: str = Field(min_length=10, description="Why; at least 10 characters besides whitespace.")
     expires: dt.date
 
     @model_validator(mode="after")
     def _waivable_code(self) -> Waiver:
         """A waiver for a code nobody reports would silently cover nothing; a safety gate
-        is waived only by its own visible flag, if it has one."""
+        is waived only by its own visible flag, if it has one. A subject of wildcards only
+        waives the code everywhere, and a blank justification is no review."""
         code = CATALOG.get(self.rule)
         what = f"waiver for {self.rule!r} on {self.subject!r}"
         if code is None:
@@ -213,7 +310,26 @@ class Waiver(_Strict):
         if not code.waivable:
             way = f"{code.waived_by} is the visible way" if code.waived_by else "it is a safety gate"
             raise ValueError(f"{what}: {code.id} cannot be waived in the policy ({way})")
+        if not names_something(self.subject):
+            raise ValueError(
+                f"{what}: the subject is only wildcards, so it would waive {code.id} everywhere; "
+                "name the address or ARN it covers"
+            )
+        if len(self.justification.strip()) < 10:
+            raise ValueError(f"{what}: the justification is blank or too short; say why it is safe")
         return self
+
+
+class WaiversPolicy(_Strict):
+    """How far ahead a waiver may expire, counted from the day the policy is loaded."""
+
+    max_days: int = Field(
+        default=180,
+        gt=0,
+        le=366,
+        description="A waiver expiring more than this many days after today is a policy error "
+        "(at most a year: an exception is reviewed again, not kept for ever).",
+    )
 
 
 class Policy(_Strict):
@@ -226,7 +342,26 @@ class Policy(_Strict):
     live: LivePolicy = LivePolicy()
     teardown: TeardownPolicy = TeardownPolicy()
     verdict: VerdictPolicy = VerdictPolicy()
+    waivers_policy: WaiversPolicy = WaiversPolicy()
     waivers: list[Waiver] = []
+
+    @field_validator("waivers")
+    @classmethod
+    def _within_the_horizon(cls, waivers: list[Waiver], info: ValidationInfo) -> list[Waiver]:
+        """Checked against the day the policy is loaded (`context={"today": ...}`, UTC today
+        by default): an expiry far ahead is a waiver nobody will review."""
+        limits = info.data.get("waivers_policy")
+        if not isinstance(limits, WaiversPolicy):
+            return waivers  # waivers_policy is itself invalid and reported
+        today = (info.context or {}).get("today") or dt.datetime.now(dt.UTC).date()
+        horizon = today + dt.timedelta(days=limits.max_days)
+        for waiver in waivers:
+            if waiver.expires > horizon:
+                raise ValueError(
+                    f"waiver for {waiver.rule!r} on {waiver.subject!r} expires {waiver.expires}, past "
+                    f"{horizon} ({limits.max_days} days from {today}, waivers_policy.max_days)"
+                )
+        return waivers
 
     @model_validator(mode="after")
     def _persistent_stacks_stay(self) -> Policy:
@@ -249,15 +384,22 @@ def policy_path() -> Path:
     return Path(override) if override else DEFAULT_POLICY_FILE
 
 
-def parse_policy(raw: dict[str, Any], origin: str = "policy") -> Policy:
+def parse_policy(raw: dict[str, Any], origin: str = "policy", *, today: dt.date | None = None) -> Policy:
+    """Validate a decoded policy; `today` (UTC today by default) bounds waiver expiries."""
     try:
-        return Policy.model_validate(raw)
+        return Policy.model_validate(raw, context={"today": today})
     except ValidationError as exc:
         raise PolicyError(f"{origin}: {describe(exc)}") from None
 
 
-def load_policy(path: Path | None = None) -> Policy:
-    """Read and validate the policy file, or raise PolicyError with a one-line reason."""
+def load_policy(path: Path | None = None, *, today: dt.date | None = None) -> Policy:
+    """Read and validate the policy file, or raise PolicyError with a one-line reason;
+    `today` (UTC today by default) bounds waiver expiries."""
     return load_toml_model(
-        path or policy_path(), Policy, error=PolicyError, kind="policy", env_var=POLICY_ENV_VAR
+        path or policy_path(),
+        Policy,
+        error=PolicyError,
+        kind="policy",
+        env_var=POLICY_ENV_VAR,
+        context={"today": today},
     )

@@ -24,6 +24,7 @@ from guards.teardown.identity import (
     Identity,
     identity,
 )
+from guards.teardown.preserve import with_floor
 from stacks.config import GITHUB_OIDC_HOST, PlatformConfig
 
 
@@ -42,7 +43,8 @@ def _bucket(name: str, partition: str) -> list[Identity]:
 def preserved_identities(
     config: PlatformConfig, names: Iterable[str], account: str | None = None
 ) -> dict[str, list[Identity]]:
-    """Each named thing's identities; ARNs that need the account only when it is known."""
+    """Each named thing's identities, the preserve floor's always among them (whatever the
+    policy names); ARNs that need the account only when it is known."""
     partition, region = partition_of(config.region), config.region
     table, topic, role, budget = (
         config.backend.lock_table, config.alert_topic_name, config.ci_role_name, config.budget.name
@@ -68,16 +70,17 @@ def preserved_identities(
     }
     return {
         name: by_name[name] + [identity(ARN, arn) for arn in arns.get(name, [])]
-        for name in names
+        for name in with_floor(names)
     }
 
 
 def presence_checks(config: PlatformConfig, names: Iterable[str]) -> list[Preserved]:
-    """The preserved things whose existence the teardown verifies afterwards."""
+    """The preserved things (the floor always among them) whose existence the teardown
+    verifies afterwards."""
     checks = {
         "state_bucket": Preserved("state_bucket", BUCKET_KIND, config.backend.state_bucket),
         "evidence_bucket": Preserved("evidence_bucket", BUCKET_KIND, config.evidence.bucket),
         "lock_table": Preserved("lock_table", TABLE_KIND, config.backend.lock_table),
         "budget": Preserved("budget", BUDGET_KIND, config.budget.name),
     }
-    return [checks[name] for name in names if name in checks]
+    return [checks[name] for name in with_floor(names) if name in checks]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 
@@ -137,6 +138,27 @@ SMALL_SYNTH = CORPUS / "shrimanwar92-cdktf-poc__examples_cdktf.out_stacks_cdktf-
 
 
 @pytest.mark.parametrize(
+    ("subject", "justification", "days", "phrase"),
+    [
+        ("*", "Reviewed by the platform team.", 30, "the subject is only wildcards"),
+        ("[*]", "Reviewed by the platform team.", 30, "the subject is only wildcards"),
+        ("module.my-vpc", "            ", 30, "the justification is blank or too short"),
+        ("module.my-vpc", "Reviewed by the platform team.", 400, "waivers_policy.max_days"),
+    ],
+    ids=["star", "bracket", "blank-justification", "past-the-horizon"],
+)
+def test_a_waiver_that_covers_everything_says_nothing_or_lasts_too_long_exits_2(tmp_path, subject, justification, days, phrase):
+    expires = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=days)
+    waiver = f'\n[[waivers]]\nrule = "forbidden-nat-gateway"\nsubject = "{subject}"\njustification = "{justification}"\nexpires = {expires}\n'
+    policy = tmp_path / "policy.toml"
+    policy.write_text((REPO_ROOT / "policy.toml").read_text() + waiver)
+    code, stdout, stderr = in_process("check", "synth", str(SMALL_SYNTH), "--policy", str(policy), "--evidence-dir", str(tmp_path / "ev"))
+    assert code == 2, stdout + stderr
+    assert stderr.startswith(f"error: {policy}: waivers") and phrase in stderr
+    assert len(stderr.strip().splitlines()) == 1 and "Traceback" not in stdout + stderr
+    assert not list(tmp_path.rglob("*_snapshot.json"))
+
+@pytest.mark.parametrize(
     ("rule", "phrase"),
     [
         ("forbiden-nat-gateway", "waiver for 'forbiden-nat-gateway' on 'module.my-vpc': unknown code"),
@@ -145,7 +167,8 @@ SMALL_SYNTH = CORPUS / "shrimanwar92-cdktf-poc__examples_cdktf.out_stacks_cdktf-
     ],
 )
 def test_a_waiver_for_an_unknown_or_unwaivable_code_exits_2_with_one_line(tmp_path, rule, phrase):
-    waiver = f'\n[[waivers]]\nrule = "{rule}"\nsubject = "module.my-vpc"\njustification = "Reviewed by the platform team."\nexpires = 2099-01-01\n'
+    expires = dt.datetime.now(dt.UTC).date() + dt.timedelta(days=30)  # within the waiver horizon
+    waiver = f'\n[[waivers]]\nrule = "{rule}"\nsubject = "module.my-vpc"\njustification = "Reviewed by the platform team."\nexpires = {expires}\n'
     policy = tmp_path / "policy.toml"
     policy.write_text((REPO_ROOT / "policy.toml").read_text() + waiver)
     args = ("check", "synth", str(SMALL_SYNTH), "--policy", str(policy), "--evidence-dir", str(tmp_path / "ev"))

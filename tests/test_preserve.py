@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import pytest
+
 from guards.documents import collect_synth
 from guards.teardown.identity import identities_of
+from guards.teardown.preserve import preserve_set
 from stackguard.preserve import presence_checks, preserved_identities
 from tests.support.plans import ACCOUNT, CONFIG
 
@@ -28,3 +31,16 @@ def test_presence_is_checked_for_buckets_table_and_budget():
     assert [(c.name, c.kind) for c in presence_checks(CONFIG, ALL)] == [
         ("state_bucket", "s3-bucket"), ("lock_table", "dynamodb-table"), ("evidence_bucket", "s3-bucket"), ("budget", "budget")
     ]
+
+
+def test_the_floor_is_resolved_whatever_the_policy_names():
+    """A policy can drop entries from `[teardown] preserve`; it cannot drop the state
+    bucket, the lock table or the evidence bucket."""
+    assert list(preserved_identities(CONFIG, [])) == ["state_bucket", "lock_table", "evidence_bucket"]
+    assert list(preserved_identities(CONFIG, ["budget"])) == ["state_bucket", "lock_table", "evidence_bucket", "budget"]
+    assert [c.name for c in presence_checks(CONFIG, [])] == ["state_bucket", "lock_table", "evidence_bucket"]
+
+
+def test_a_preserve_set_without_its_floor_is_refused():
+    with pytest.raises(ValueError, match="lacks its floor"):
+        preserve_set({"budget": preserved_identities(CONFIG, ["budget"])["budget"]}, [])

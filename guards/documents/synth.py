@@ -117,6 +117,18 @@ def provider_reference(value: Any, rtype: str, where: str) -> str:
     return whole.group(1) if whole else reference
 
 
+def provisioner_kinds(value: Any, where: str) -> tuple[str, ...]:
+    """`provisioner` as JSON syntax writes it: `{"local-exec": {...}}` or a list of such
+    objects (cdktf's form); the kinds, in order."""
+    if value is None:
+        return ()
+    blocks = [value] if isinstance(value, dict) else as_list(value, where)
+    kinds: list[str] = []
+    for position, block in enumerate(blocks):
+        kinds.extend(kind for kind in as_dict(block, f"{where}[{position}]") if kind != COMMENT)
+    return tuple(kinds)
+
+
 def resources_of_block(
     block: Any,
     *,
@@ -143,6 +155,7 @@ def resources_of_block(
         provider=provider,
         region=literal_region(values) or literal_region(providers.get(provider, {})),
         sensitive_paths=hidden,
+        provisioners=provisioner_kinds(block.get("provisioner"), f"{where}.provisioner"),
     )
     count, for_each = block.get("count"), block.get("for_each")
     if count is not None and for_each is not None:

@@ -10,6 +10,7 @@ Budgets is a global service: every call goes to us-east-1 and names the account.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import InvalidOperation
 from typing import Any
 
@@ -67,13 +68,78 @@ def _as_utc(moment: Any) -> dt.datetime | None:
     return moment.astimezone(dt.UTC) if isinstance(moment, dt.datetime) else None
 
 
+#: `DescribeBudget` members read elsewhere (the actual spend and its date) or mapped below.
+_READ_ELSEWHERE = frozenset({"CalculatedSpend", "LastUpdatedTime"})
+_MAPPED = frozenset(
+    {
+        "BudgetName", "BudgetType", "TimeUnit", "BudgetLimit", "TimePeriod", "CostTypes", "CostFilters",
+        "PlannedBudgetLimits", "AutoAdjustData", "BillingViewArn", "FilterExpression", "Metrics",
+        "HealthStatus",
+    }
+)
+
+
+def snake(name: str) -> str:
+    """`IncludeOtherSubscription` -> `include_other_subscription`, as Terraform spells it."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
+
+
+def terraform_time(moment: Any) -> str | None:
+    """A Budgets time (a datetime, or epoch seconds as a string in PlannedBudgetLimits'
+    keys) as Terraform writes it: `2026-01-01_00:00` (UTC)."""
+    if isinstance(moment, str) and moment.strip().isdigit():
+        moment = dt.datetime.fromtimestamp(int(moment.strip()), dt.UTC)
+    if isinstance(moment, dt.datetime):
+        return moment.astimezone(dt.UTC).strftime("%Y-%m-%d_%H:%M")
+    return None if moment is None else str(moment)
+
+
+def _snake_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {snake(key): _snake_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_snake_keys(item) for item in value]
+    return value
+
+
+def _measured(budget: dict[str, Any]) -> dict[str, Any]:
+    """What decides what the budget measures and when, in the resource's shape. Members
+    left out of the response are left out here (the rule then judges AWS's defaults)."""
+    values: dict[str, Any] = {}
+    period = budget.get("TimePeriod") or {}
+    for api, tf in (("Start", "time_period_start"), ("End", "time_period_end")):
+        if period.get(api) is not None:
+            values[tf] = terraform_time(period[api])
+    if budget.get("CostTypes") is not None:
+        values["cost_types"] = [_snake_keys(budget["CostTypes"])]
+    if budget.get("CostFilters"):
+        values["cost_filter"] = [{"name": name, "values": list(v)} for name, v in sorted(budget["CostFilters"].items())]
+    if budget.get("PlannedBudgetLimits"):
+        values["planned_limit"] = [
+            {"start_time": terraform_time(start), "amount": spend.get("Amount"), "unit": spend.get("Unit")}
+            for start, spend in sorted(budget["PlannedBudgetLimits"].items())
+        ]
+    if budget.get("AutoAdjustData"):
+        values["auto_adjust_data"] = [_snake_keys(budget["AutoAdjustData"])]
+    for api, tf in (("BillingViewArn", "billing_view_arn"), ("Metrics", "metrics")):
+        if budget.get(api) is not None:
+            values[tf] = budget[api]
+    if budget.get("FilterExpression"):
+        values["filter_expression"] = [_snake_keys(budget["FilterExpression"])]
+    if budget.get("HealthStatus"):
+        values["health_status"] = _snake_keys(budget["HealthStatus"])
+    return values
+
+
 def terraform_values(
     budget: dict[str, Any], notifications: list[dict[str, Any]] | None
 ) -> dict[str, Any]:
     """`DescribeBudget` plus notifications with subscribers, as `aws_budgets_budget` values.
 
     `notifications=None` (unread, not empty) leaves the block out, so the rule cannot
-    mistake an unread ladder for an empty one."""
+    mistake an unread ladder for an empty one. A member this reader does not know is kept
+    under its API name, so the rule reports it (`budget-field-unknown`) rather than never
+    seeing it."""
     limit = budget.get("BudgetLimit") or {}
     values = {
         "name": budget.get("BudgetName"),
@@ -81,6 +147,8 @@ def terraform_values(
         "time_unit": budget.get("TimeUnit"),
         "limit_amount": limit.get("Amount"),
         "limit_unit": limit.get("Unit"),
+        **_measured(budget),
+        **{key: value for key, value in budget.items() if key not in _MAPPED | _READ_ELSEWHERE},
     }
     return values if notifications is None else values | {"notification": notifications}
 

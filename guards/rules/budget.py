@@ -1,10 +1,13 @@
 """Budget rules: the persistent stack carries the cap, the alert ladder and a channel.
 
-Each way a budget can be wrong has its own code, so a blocker says what to fix.
+Each way a budget can be wrong has its own code, so a blocker says what to fix. What it
+measures and when it is active (filters, cost types, schedules, its period, fields the
+rule does not know) is judged in guards.rules.budget_fields.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from typing import Any
 
@@ -13,6 +16,7 @@ from guards.findings import Finding, fail, unknown
 from guards.inventory import Inventory, Resource
 from guards.policy import BudgetPolicy, Policy
 from guards.registry import rule, with_passes
+from guards.rules import budget_fields as fields
 from guards.values import UNKNOWN, as_decimal, attribute, is_token
 
 BUDGET_TYPE = "aws_budgets_budget"
@@ -23,7 +27,14 @@ CODES = (
     catalog.BUDGET_THRESHOLDS_MISMATCH,
     catalog.BUDGET_STOP_THRESHOLD_MISSING,
     catalog.BUDGET_SUBSCRIBER_MISSING,
+    catalog.BUDGET_SCOPE_NARROWED,
+    catalog.BUDGET_COST_TYPES_UNSAFE,
+    catalog.BUDGET_INACTIVE,
+    catalog.BUDGET_FIELD_UNKNOWN,
 )
+#: The only comparison that fires as spend climbs past a threshold.
+FIRING_OPERATOR = "GREATER_THAN"
+THRESHOLD_TYPES = ("PERCENTAGE", "ABSOLUTE_VALUE")
 
 
 def _fmt(amounts: Any) -> str:
@@ -31,13 +42,34 @@ def _fmt(amounts: Any) -> str:
 
 
 def _rung(notification: dict[str, Any], limit: Decimal | None) -> Decimal | None:
-    """A notification's threshold in USD; percentages are taken of the budget's cap."""
+    """A notification's threshold in USD; percentages are taken of the budget's cap. None
+    when it cannot be placed (an unknown threshold, type or cap)."""
     threshold = as_decimal(notification.get("threshold"))
     if not isinstance(threshold, Decimal):
         return None
-    if notification.get("threshold_type", "PERCENTAGE") == "PERCENTAGE":
+    kind = notification.get("threshold_type") or "PERCENTAGE"  # the API's default
+    if kind == "PERCENTAGE":
         return (threshold * limit / 100).normalize() if limit is not None else None
-    return threshold
+    return threshold if kind == "ABSOLUTE_VALUE" else None
+
+
+def _misfiring(notification: dict[str, Any]) -> str | None:
+    """Why a notification never fires as spend passes its threshold, or None."""
+    operator, kind = notification.get("comparison_operator"), notification.get("threshold_type")
+    if is_token(operator) or is_token(kind):
+        return None  # unresolved, judged UNKNOWN with the ladder
+    if operator != FIRING_OPERATOR:
+        return f"comparison_operator {operator} (only {FIRING_OPERATOR} fires as spend passes it)"
+    if kind is not None and kind not in THRESHOLD_TYPES:
+        return f"threshold_type {kind} (neither PERCENTAGE nor ABSOLUTE_VALUE)"
+    return None
+
+
+def _unresolved(notification: dict[str, Any]) -> bool:
+    """A notification whose type, operator or threshold is known only after apply: it may
+    or may not be a rung of the ladder."""
+    keys = ("notification_type", "comparison_operator", "threshold_type", "threshold")
+    return any(is_token(notification.get(key)) for key in keys)
 
 
 def _has_subscriber(notification: dict[str, Any]) -> bool:
@@ -48,9 +80,15 @@ def _has_subscriber(notification: dict[str, Any]) -> bool:
     return False
 
 
-def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
+def _check_budget(budget: Resource, expected: BudgetPolicy, today: dt.date | None) -> list[Finding]:
     subject, stack = budget.subject, budget.stack
-    findings: list[Finding] = []
+    findings: list[Finding] = [
+        *fields.unknown_fields(budget),
+        *fields.scope(budget),
+        *fields.cost_basis(budget),
+        *fields.cap_schedule(budget, expected.limit_usd.normalize()),
+        *fields.period(budget, today),
+    ]
 
     for name, want in (("budget_type", expected.budget_type), ("time_unit", expected.time_unit)):
         got = attribute(budget, name)
@@ -62,6 +100,9 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
     limit = as_decimal(attribute(budget, "limit_amount"))
     unit = attribute(budget, "limit_unit")
     want_limit = expected.limit_usd.normalize()
+    scheduled = fields.planned_cap(budget)
+    if scheduled is not None and fields.left_to_provider(budget, "limit_amount"):
+        limit, unit = scheduled, "USD"  # a plan on a schedule: the schedule is the cap
     if limit is UNKNOWN:
         findings.append(unknown(catalog.BUDGET_CAP_MISMATCH, subject, stack, "limit_amount known only after apply"))
         limit = None
@@ -78,9 +119,21 @@ def _check_budget(budget: Resource, expected: BudgetPolicy) -> list[Finding]:
         findings.append(unknown(catalog.BUDGET_THRESHOLDS_MISMATCH, subject, stack, "notifications known only after apply"))
         return findings
     notifications = [n for n in notifications or [] if isinstance(n, dict)]
-    ladder = [n for n in notifications if n.get("notification_type") == expected.notification_type]
-    rungs = {rung for n in ladder if (rung := _rung(n, limit)) is not None}
-    unresolved = len(rungs) < len(ladder)
+    misfiring = [(n, why) for n in notifications if (why := _misfiring(n)) is not None]
+    if misfiring:
+        said = "; ".join(f"the one at {n.get('threshold')} has {why}" for n, why in misfiring)
+        findings.append(
+            fail(catalog.BUDGET_THRESHOLDS_MISMATCH, subject, stack, f"notifications that never fire as a stop: {said}")
+        )
+    ladder = [
+        n
+        for n in notifications
+        if _misfiring(n) is None
+        and (n.get("notification_type") == expected.notification_type or is_token(n.get("notification_type")))
+    ]
+    settled = [n for n in ladder if not _unresolved(n)]
+    rungs = {rung for n in settled if (rung := _rung(n, limit)) is not None}
+    unresolved = len(settled) < len(ladder) or any(_rung(n, limit) is None for n in settled)
     want_rungs = {t.normalize() for t in expected.thresholds_usd}
     if rungs != want_rungs:
         outcome = unknown if unresolved else fail
@@ -151,5 +204,5 @@ def budget(inventory: Inventory, policy: Policy) -> list[Finding]:
                 + (f"; found {', '.join(others)}" if others else ""),
             )
         ]
-    findings = [finding for b in named for finding in _check_budget(b, expected)]
+    findings = [finding for b in named for finding in _check_budget(b, expected, inventory.as_of)]
     return with_passes(findings, CODES, len(named), "budgets")

@@ -18,7 +18,8 @@ from guards.teardown.identity import identities_of
 from guards.teardown.preserve import PreserveSet
 
 #: What a destroy plan may do: delete, stop managing (forget) or leave be; data sources
-#: may also be read. Anything else (create, update, replace) is not a teardown.
+#: may also be read. Anything else (create, update, replace) is not a teardown. A forget
+#: is not an unexpected action, but it is not a clean teardown either: see `_forgotten`.
 ALLOWED_ACTIONS = {
     "managed": frozenset({"delete", "forget", "no-op"}),
     "data": frozenset({"delete", "forget", "no-op", "read"}),
@@ -54,7 +55,8 @@ def owned_by(synthesized: Iterable[Resource], state: Iterable[Resource]) -> Owne
 
 
 def destroy_set(plan: Inventory) -> list[str]:
-    """Addresses of every managed resource the plan deletes, sorted."""
+    """Addresses of every managed resource the plan deletes, sorted. A forgotten resource
+    is not destroyed (it stays in the account), so it is never in this set."""
     return sorted(r.address for r in plan.resources if r.mode == "managed" and r.action == "delete")
 
 
@@ -136,14 +138,30 @@ def _out_of_scope(resource: Resource, owned: Owned, target: str) -> Finding | No
     )
 
 
+def _forgotten(resource: Resource, target: str) -> Finding | None:
+    """`removed { lifecycle { destroy = false } }` takes a resource out of the state but
+    leaves it running: what the cost rules count as billing is a residual of a teardown."""
+    if resource.mode != "managed" or resource.action != "forget":
+        return None
+    return fail(
+        catalog.RESIDUAL_RESOURCE,
+        resource.address,
+        target,
+        f"the destroy plan forgets it ({resource.type}): it stays in the account, unmanaged by "
+        f"any stack, and keeps billing; a teardown must delete it",
+    )
+
+
 def destroy_contract(plan: Inventory, *, target: str, owned: Owned, preserve: PreserveSet) -> list[Finding]:
-    """preserve-violation, destroy-out-of-scope and destroy-unexpected-action findings, with
-    one PASS per code that found nothing, saying how much was checked."""
+    """preserve-violation, destroy-out-of-scope, destroy-unexpected-action and (for forgotten
+    resources) residual-resource findings, with one PASS per code that found nothing, saying
+    how much was checked."""
     findings: list[Finding] = []
     deletes = [r for r in plan.resources if r.mode == "managed" and r.action in DELETING]
     for resource in plan.resources:
-        if (finding := _unexpected(resource, target)) is not None:
-            findings.append(finding)
+        for finding in (_unexpected(resource, target), _forgotten(resource, target)):
+            if finding is not None:
+                findings.append(finding)
     for resource in deletes:
         for finding in (_preserve_violation(resource, preserve, target), _out_of_scope(resource, owned, target)):
             if finding is not None:
@@ -152,6 +170,7 @@ def destroy_contract(plan: Inventory, *, target: str, owned: Owned, preserve: Pr
         catalog.PRESERVE_VIOLATION: f"{len(deletes)} deletes checked against {len(preserve)} preserved identities",
         catalog.DESTROY_OUT_OF_SCOPE: f"{len(deletes)} deletes are {target}'s own",
         catalog.DESTROY_UNEXPECTED_ACTION: f"{len(plan.resources)} planned changes are deletes, forgets or no-ops",
+        catalog.RESIDUAL_RESOURCE: f"{len(plan.resources)} planned changes forget nothing managed",
     }
     failed = {finding.code for finding in findings}
     findings.extend(passed(code, "*", target, message) for code, message in checked.items() if code not in failed)

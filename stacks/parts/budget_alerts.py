@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.budgets_budget import BudgetsBudget, BudgetsBudgetNotification
+from cdktf_cdktf_provider_aws.budgets_budget import (
+    BudgetsBudget,
+    BudgetsBudgetCostTypes,
+    BudgetsBudgetNotification,
+)
 from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
@@ -23,6 +27,9 @@ class BudgetAlerts(Construct):
 
     Every rung of the ladder notifies the topic *and* the e-mail addresses directly, so an
     unconfirmed e-mail subscription on the topic never leaves a rung without a subscriber.
+    Credits and refunds are left out of what the budget measures (AWS counts both by
+    default): they net spend down, to zero while credits last, and the alerts would never
+    fire while the platform consumes.
     """
 
     def __init__(
@@ -67,6 +74,7 @@ class BudgetAlerts(Construct):
             time_unit="MONTHLY",
             limit_amount=money(budget.limit_usd),
             limit_unit="USD",
+            cost_types=BudgetsBudgetCostTypes(include_credit=False, include_refund=False),
             notification=[
                 BudgetsBudgetNotification(
                     comparison_operator="GREATER_THAN",

@@ -12,7 +12,11 @@ from guards.findings import BLOCKING
 from tests.conftest import corpus_file
 
 TODAY = dt.date(2026, 11, 23)
-COST_CODES = {"forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet", "unknown-count", "unverifiable-module"}
+COST_CODES = {
+    "forbidden-nat-gateway", "forbidden-load-balancer", "always-on-fleet", "unknown-count", "unverifiable-module",
+    "forbidden-eks-cluster", "forbidden-vpc-endpoint", "forbidden-global-accelerator", "always-on-instance",
+    "unverifiable-resource", "unverifiable-provisioner",
+}
 
 
 def blocking(inventory, policy, codes=COST_CODES) -> set[tuple[str, str]]:
@@ -26,37 +30,63 @@ def blocking(inventory, policy, codes=COST_CODES) -> set[tuple[str, str]]:
         (
             "cyse7125-infra-aws__infra_tfplan.json",
             {("forbidden-nat-gateway", f"module.network.aws_nat_gateway.nat_gw[{i}]") for i in range(3)}
-            | {("always-on-fleet", f"module.node_group.aws_eks_node_group.node_group[{i}]") for i in range(3)},
+            | {("always-on-fleet", f"module.node_group.aws_eks_node_group.node_group[{i}]") for i in range(3)}
+            | {("forbidden-eks-cluster", "module.eks.aws_eks_cluster.eks")},
         ),
         (
             "tfcompliance__tests_functional_test_issue-158_plan.out.json",
             {("forbidden-nat-gateway", f"module.vpc.aws_nat_gateway.this[{i}]") for i in range(3)},
         ),
         (
-            "cv-challenge-03__terraform_tfplan.json",  # an existing NAT left unchanged still bills
-            {("forbidden-nat-gateway", "module.network.aws_nat_gateway.nat[0]")},
+            "cv-challenge-03__terraform_tfplan.json",  # an existing NAT (and instance) left unchanged still bills
+            {
+                ("forbidden-nat-gateway", "module.network.aws_nat_gateway.nat[0]"),
+                # plans carry no stack: lifecycle unknown, so an instance is always-on (fail-closed)
+                ("always-on-instance", "module.compute.aws_instance.compute[0]"),
+            },
         ),
         (
             "devsecops-iac__tfplan.json",
             {
                 ("forbidden-nat-gateway", "module.vpc.aws_nat_gateway.this[0]"),
                 ("always-on-fleet", 'module.eks.module.eks_managed_node_group["worker"].aws_eks_node_group.this[0]'),
+                ("forbidden-eks-cluster", "module.eks.aws_eks_cluster.this[0]"),
             },
         ),
         (
             "nbiuk-infrastructure__terraform_tfplan.json",
-            {("forbidden-nat-gateway", "aws_nat_gateway.nat"), ("always-on-fleet", "aws_eks_node_group.nodes")},
+            {
+                ("forbidden-nat-gateway", "aws_nat_gateway.nat"),
+                ("always-on-fleet", "aws_eks_node_group.nodes"),
+                ("forbidden-eks-cluster", "aws_eks_cluster.eks"),
+            },
         ),
         (
             "TEAM3-INFRA-FRAME__infra_tfplan.json",
-            {("forbidden-load-balancer", "module.alb.aws_lb.alb"), ("always-on-fleet", "module.eks.aws_eks_node_group.eks_node_group")},
+            {
+                ("forbidden-load-balancer", "module.alb.aws_lb.alb"),
+                ("always-on-fleet", "module.eks.aws_eks_node_group.eks_node_group"),
+                ("forbidden-eks-cluster", "module.eks.aws_eks_cluster.eks"),
+                # three Interface endpoints (SSM), a bastion and a NAT *instance*
+                *{("forbidden-vpc-endpoint", f"module.network.aws_vpc_endpoint.{n}") for n in ("ssm", "ssmmessages", "ec2messages")},
+                ("always-on-instance", "module.bastion.aws_instance.bastion"),
+                ("always-on-instance", "module.network.aws_instance.nat"),
+            },
         ),
         ("tfcompliance__tests_functional_test_issue-171_plan.out.json", {("forbidden-load-balancer", "aws_lb.nlb-noncompliant")}),
         (
             "tfcompliance__tests_functional_test_issue-249_plan.out.json",
             {("forbidden-load-balancer", "module.alb.aws_alb.alb"), ("always-on-fleet", "module.myapp-asg.aws_autoscaling_group.asg")},
         ),
-        ("checkov__tests_terraform_runner_resources_plan_tfplan.json", {("forbidden-load-balancer", "aws_elb.weblb")}),
+        (
+            "checkov__tests_terraform_runner_resources_plan_tfplan.json",
+            {
+                ("forbidden-load-balancer", "aws_elb.weblb"),
+                ("forbidden-eks-cluster", "aws_eks_cluster.eks_cluster"),
+                ("always-on-instance", "aws_instance.db_app"),
+                ("always-on-instance", "aws_instance.web_host"),
+            },
+        ),
         (
             "checkov__tests_terraform_parser_resources_plan_tags_variety_tfplan.json",
             {("always-on-fleet", "aws_autoscaling_group.example"), ("always-on-fleet", "aws_autoscaling_group.example2")},
@@ -66,14 +96,36 @@ def blocking(inventory, policy, codes=COST_CODES) -> set[tuple[str, str]]:
             {("forbidden-load-balancer", "aws_elb.terra-elb"), ("forbidden-load-balancer", "aws_elb.without_secgroup")},
         ),
         ("tfcompliance__tests_functional_test_pull_330_plan.out.json", {("forbidden-nat-gateway", "aws_nat_gateway.gw")}),
-        ("AWS_RealEstate__terraform_plan.json", {("always-on-fleet", "module.eks.aws_eks_node_group.node_group")}),
+        (
+            "AWS_RealEstate__terraform_plan.json",
+            {
+                ("always-on-fleet", "module.eks.aws_eks_node_group.node_group"),
+                ("forbidden-eks-cluster", "module.eks.aws_eks_cluster.cluster"),
+                ("always-on-instance", "module.airflow_server.aws_instance.airflow_server"),
+                ("always-on-instance", "module.mlflow_server.aws_instance.mlflow_server"),
+            },
+        ),
+        (
+            "ephemeral-env-janitor__terraform_tfplan.json",
+            {("always-on-instance", f"aws_instance.janitor[{i}]") for i in range(3)},
+        ),
         ("tirith__tests_providers_terraform_plan_fixtures_input_s3_destroy.json", set()),  # deletes only
         ("checkov__tests_terraform_runner_resources_plan_forget_action_tfplan.json", set()),
         ("checkov__tests_terraform_parser_resources_plan_multiple_providers_tfplan.json", set()),
-        ("infracost__cmd_infracost_testdata_terraform_v0.14_plan.json", set()),
+        (
+            # instances created and left unchanged both bill; in a plan the stack is unknown
+            "infracost__cmd_infracost_testdata_terraform_v0.14_plan.json",
+            {
+                ("always-on-instance", f"{module}aws_instance.{prefix}{name}")
+                for module, prefix in (("", "instance_"), ("module.instances.", "module_instance_"))
+                for name in ("1", "2", "counted[0]", "counted[1]", 'named["test.1"]', 'named["test.2"]')
+            },
+        ),
         (
             "nonstandard/tf-gatekeeper__test_plans_tfplan_red.json",
-            {("forbidden-nat-gateway", f"aws_nat_gateway.nat[{i}]") for i in range(3)},
+            # the 12 deleted workers are the fix; the 2 created ones bill
+            {("forbidden-nat-gateway", f"aws_nat_gateway.nat[{i}]") for i in range(3)}
+            | {("always-on-instance", f"aws_instance.new_worker[{i}]") for i in range(2)},
         ),
     ],
 )
@@ -88,6 +140,7 @@ def test_plan_cost_findings_are_exactly(policy, name, expected):
         ("shrimanwar92-cdktf-poc__examples_cdktf.out_stacks_cdktf-project_cdk.tf.json", {("forbidden-nat-gateway", "module.my-vpc")}),
         ("cdk-eks__cdktf.out_stacks_sbx-laurentgil_cdk.tf.json", None),  # checked below
         ("ec2RuntimeMonitor__cdk.tf.json", set()),
+        ("s2b-infra__cdktf.out_stacks_stack-prd_cdk.tf.json", {("always-on-instance", "aws_instance.compute")}),
     ],
 )
 def test_synth_cost_findings_are_exactly(policy, name, expected):
@@ -95,14 +148,22 @@ def test_synth_cost_findings_are_exactly(policy, name, expected):
     if expected is not None:
         assert found == expected
     else:
-        assert {code for code, _ in found} == {"always-on-fleet"} and len(found) == 2
+        fleets = {subject for code, subject in found if code == "always-on-fleet"}
+        assert {code for code, _ in found} == {"always-on-fleet", "forbidden-eks-cluster"} and len(fleets) == 2
+        assert ("forbidden-eks-cluster", "aws_eks_cluster.eks-cluster") in found
 
 
 def test_module_switch_from_a_variable_is_unknown_and_other_modules_unverifiable(policy):
     found = blocking(load_synth(corpus_file("multi-cloud-k8s-boilerplate__cdktf.out_stacks_dev_cdk.tf.json")), policy)
     codes = {code for code, _ in found}
     assert ("unknown-count", "module.eks_vpc_924ECCC8") in found
-    assert codes <= {"unknown-count", "unverifiable-module", "always-on-fleet"}
+    # the eks module creates its control plane (`create` is true)
+    assert ("forbidden-eks-cluster", "module.eks_B1A34D59") in found
+    # both null_resources run a local-exec script: what it installs is out of sight
+    assert {subject for code, subject in found if code == "unverifiable-provisioner"} == {
+        "null_resource.aks_argo-cd-aks-install-null_A56F49F3", "null_resource.eks_argo-cd-eks-install-null_F3907BA3"
+    }
+    assert codes <= {"unknown-count", "unverifiable-module", "always-on-fleet", "forbidden-eks-cluster", "unverifiable-provisioner"}
     assert "unverifiable-module" in codes
 
 

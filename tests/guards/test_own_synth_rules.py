@@ -87,6 +87,14 @@ def test_remote_module_is_unverifiable(judge):
             {"budget-subscriber-missing"},
         ),
         (lambda s: s["core"]["resource"].pop("aws_budgets_budget"), {"budget-missing"}),
+        # budgets that look right and never protect
+        (lambda s: budget(s)["notification"][-1].update(comparison_operator="EQUAL_TO"), {"budget-thresholds-mismatch", "budget-stop-threshold-missing"}),
+        (lambda s: budget(s).update(cost_filter=[{"name": "Service", "values": ["Amazon Relational Database Service"]}]), {"budget-scope-narrowed"}),
+        (lambda s: budget(s).pop("cost_types"), {"budget-cost-types-unsafe"}),
+        (lambda s: budget(s).update(planned_limit=[{"start_time": "2026-01-01_00:00", "amount": "3000", "unit": "USD"}]), {"budget-cap-mismatch"}),
+        (lambda s: budget(s).update(time_period_end="2026-01-01_00:00"), {"budget-inactive"}),
+        (lambda s: budget(s).update(auto_adjust_data={"auto_adjust_type": "FORECAST"}), {"budget-cap-mismatch"}),
+        (lambda s: budget(s).update(spend_ceiling={"mode": "soft"}), {"budget-field-unknown"}),
     ],
 )
 def test_budget_mutations(judge, mutate, expected):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import tomllib
 
 import pytest
@@ -26,9 +27,14 @@ def variant(tmp_path, mutate):
 
 def test_shipped_policy_is_the_dev_min_posture():
     policy = load_policy(POLICY_FILE)
-    assert set(policy.cost.forbidden_types) == {
-        "aws_nat_gateway", "aws_lb", "aws_alb", "aws_elb", "aws_autoscaling_group", "aws_eks_node_group"
+    assert set(policy.cost.forbidden_types) >= {
+        "aws_nat_gateway", "aws_lb", "aws_alb", "aws_elb", "aws_autoscaling_group", "aws_eks_node_group",
+        "aws_spot_fleet_request", "aws_ec2_fleet", "aws_eks_cluster", "aws_globalaccelerator_accelerator",
+        "aws_cloudformation_stack", "aws_cloudformation_stack_set", "awscc_ec2_nat_gateway",
     }
+    assert policy.cost.endpoint_types == ["aws_vpc_endpoint"] and policy.cost.free_endpoint_kinds == ["Gateway"]
+    assert policy.cost.instance_types == ["aws_instance", "aws_spot_instance_request"]
+    assert not {t for t in policy.cost.forbidden_types if t.startswith("awscc_")} - set(policy.cost.unverifiable_types)
     assert [str(t) for t in policy.budget.thresholds_usd] == ["10", "20", "28"]
     assert str(policy.budget.stop_threshold_usd) == "28"
     assert policy.stacks.lifecycle_of("core") == "persistent"
@@ -79,6 +85,58 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
     assert changed != original
 
 
+LOADED_ON = dt.date(2026, 11, 23)
+
+
+@pytest.mark.parametrize("subject", ["*", "**", "?*", "[*]", "*[*]*", "*.*", "*/*", "[!a]*", " * "])
+def test_a_waiver_whose_subject_is_only_wildcards_is_refused(tmp_path, subject):
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"subject": subject}]))
+    with pytest.raises(PolicyError) as error:
+        load_policy(path, today=LOADED_ON)
+    assert "waivers.0: " in str(error.value) and "the subject is only wildcards" in str(error.value)
+
+
+@pytest.mark.parametrize("subject", ["module.legacy_*", "aws_nat_gateway.*", "arn:aws:ec2:*:natgateway/nat-1*"])
+def test_a_waiver_subject_that_names_something_is_accepted(tmp_path, subject):
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"subject": subject}]))
+    assert load_policy(path, today=LOADED_ON).waivers[0].subject == subject
+
+
+@pytest.mark.parametrize("justification", [" " * 12, "\t\n" * 6, "   short   "])
+def test_a_blank_justification_is_refused(tmp_path, justification):
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"justification": justification}]))
+    with pytest.raises(PolicyError) as error:
+        load_policy(path, today=LOADED_ON)
+    assert "waivers.0: " in str(error.value) and "justification is blank or too short" in str(error.value)
+
+
+def test_an_expiry_past_the_horizon_is_refused_on_the_day_it_is_loaded(tmp_path):
+    """180 days by default, counted from the day the policy is loaded (injected here)."""
+    at_horizon = LOADED_ON + dt.timedelta(days=180)
+    path = variant(tmp_path, lambda r: r.update(waivers=[WAIVER | {"expires": at_horizon}]))
+    assert load_policy(path, today=LOADED_ON).waivers[0].expires == at_horizon
+    with pytest.raises(PolicyError) as error:
+        load_policy(path, today=LOADED_ON - dt.timedelta(days=1))
+    message = str(error.value)
+    assert message.endswith(
+        f"waivers: waiver for 'forbidden-nat-gateway' on 'aws_nat_gateway.*' expires {at_horizon}, "
+        f"past {at_horizon - dt.timedelta(days=1)} (180 days from 2026-11-22, waivers_policy.max_days)"
+    )
+    assert "\n" not in message
+
+
+def test_the_horizon_is_the_policys_and_at_most_a_year(tmp_path):
+    far = LOADED_ON + dt.timedelta(days=300)
+    longer = variant(tmp_path, lambda r: (r["waivers_policy"].update(max_days=366), r.update(waivers=[WAIVER | {"expires": far}])))
+    assert load_policy(longer, today=LOADED_ON).waivers_policy.max_days == 366
+    shorter = variant(tmp_path, lambda r: (r["waivers_policy"].update(max_days=30), r.update(waivers=[WAIVER | {"expires": far}])))
+    with pytest.raises(PolicyError, match="30 days from"):
+        load_policy(shorter, today=LOADED_ON)
+    for days in (0, 367, 3650):
+        with pytest.raises(PolicyError, match="waivers_policy.max_days"):
+            load_policy(variant(tmp_path, lambda r, d=days: r["waivers_policy"].update(max_days=d)), today=LOADED_ON)
+
+
 @pytest.mark.parametrize(
     ("mutate", "field"),
     [
@@ -115,6 +173,9 @@ def test_digest_ignores_formatting_but_not_meaning(tmp_path):
             lambda r: (r["stacks"].update(persistent=[]), r["teardown"].update(allowed_stacks=["confluent", "core"])),
             "teardown.allowed_stacks must not name a persistent stack (core)",
         ),
+        (lambda r: r["cost"].update(instance_types=["aws_instance", "aws_eks_cluster"]), "cost: aws_eks_cluster is in both eks_cluster_types and instance_types"),
+        (lambda r: r["cost"]["modules"][0].update(source="terraform-aws-modules/vpc/aws//"), "cost.modules.0.source"),
+        (lambda r: r["cost"]["modules"][0].update(source="git::https://example.com/vpc.git"), "cost.modules.0.source"),
         (
             lambda r: r["cost"]["modules"][0]["switches"][0].update(code="unknown-count"),
             "cost.modules.0.switches.0.code: must be one of forbidden-nat-gateway, forbidden-load-balancer, always-on-fleet",

@@ -86,9 +86,9 @@ def operator_cli(outdir, tmp_path):
     """Run `stackguard <operation> ...` in this process against the copied synth."""
     evidence = tmp_path / "runs"
 
-    def run(operation: str, *args: str, config: Path = CONFIG_FILE) -> Run:
+    def run(operation: str, *args: str, config: Path = CONFIG_FILE, policy: Path = POLICY_FILE) -> Run:
         code, stdout, stderr = in_process(
-            operation, *args, "--config", str(config), "--policy", str(POLICY_FILE),
+            operation, *args, "--config", str(config), "--policy", str(policy),
             "--out", str(outdir), "--evidence-dir", str(evidence), "--run-id", RUN_ID,
         )
         return Run(code, stdout, stderr, evidence)

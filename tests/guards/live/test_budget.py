@@ -11,8 +11,8 @@ from botocore.config import Config
 
 from foundation.aws import client_factory
 from guards.findings import Status
-from guards.inventory import Inventory
-from guards.live.budget import account_id, collect_budget, current_period
+from guards.inventory import Inventory, Resource
+from guards.live.budget import account_id, collect_budget, current_period, terraform_values
 from guards.live_facts import LiveFacts
 from guards.policy import Policy, load_policy
 from guards.rules.budget import budget
@@ -47,9 +47,16 @@ def notification(
     }
 
 
+#: What core's budget leaves out of its measure: credits and refunds (AWS counts both by default).
+SAFE_COST_TYPES = {"IncludeCredit": False, "IncludeRefund": False}
+#: A period that began before TODAY (and before any real run of these tests) and ends in 2087.
+PERIOD = {"Start": dt.datetime(2026, 1, 1, tzinfo=dt.UTC), "End": dt.datetime(2087, 6, 15, tzinfo=dt.UTC)}
+
+
 def create_budget(
-    session, thresholds=(10, 20, 28), *, limit="30", actual="12.5", **subscriber
+    session, thresholds=(10, 20, 28), *, limit="30", actual="12.5", extra=None, **subscriber
 ) -> None:
+    """The policy's budget as core deploys it; `extra` adds or replaces DescribeBudget members."""
     session.client("budgets", region_name="us-east-1").create_budget(
         AccountId=ACCOUNT,
         Budget={
@@ -58,13 +65,16 @@ def create_budget(
             "TimeUnit": "MONTHLY",
             "BudgetType": "COST",
             "CalculatedSpend": {"ActualSpend": {"Amount": actual, "Unit": "USD"}},
+            "CostTypes": SAFE_COST_TYPES,
+            "TimePeriod": PERIOD,
+            **(extra or {}),
         },
         NotificationsWithSubscribers=[notification(t, **subscriber) for t in thresholds],
     )
 
 
-def judged(resources, policy):
-    return budget(Inventory(resources=resources, stacks=["core"]), policy)
+def judged(resources, policy, today=TODAY):
+    return budget(Inventory(resources=resources, stacks=["core"], as_of=today), policy)
 
 
 def blocking_codes(findings) -> set[str]:
@@ -109,6 +119,9 @@ def test_correct_budget_passes_and_has_the_terraform_shape(aws, subscribers_serv
         "time_unit": "MONTHLY",
         "limit_amount": "30",
         "limit_unit": "USD",
+        "time_period_start": "2026-01-01_00:00",
+        "time_period_end": "2087-06-15_00:00",
+        "cost_types": [{"include_credit": False, "include_refund": False}],
         "notification": [
             {
                 "comparison_operator": "GREATER_THAN",
@@ -213,3 +226,46 @@ def test_a_non_finite_actual_spend_is_an_error_never_a_number(aws, subscribers_s
     assert spend == []
     assert [(f.code, f.status) for f in errors] == [("budget-stop-reached", Status.ERROR)]
     assert "no readable actual spend" in errors[0].message
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ({"CostTypes": {"IncludeCredit": True, "IncludeRefund": False}}, {"budget-cost-types-unsafe"}),
+        ({"CostFilters": {"Service": ["Amazon Elastic Compute Cloud - Compute"]}}, {"budget-scope-narrowed"}),
+        ({"TimePeriod": {"Start": PERIOD["Start"], "End": dt.datetime(2026, 2, 1, tzinfo=dt.UTC)}}, {"budget-inactive"}),
+        ({"TimePeriod": {"Start": dt.datetime(2026, 6, 1, tzinfo=dt.UTC), "End": PERIOD["End"]}}, {"budget-inactive"}),
+        (
+            {"PlannedBudgetLimits": {"1767225600": {"Amount": "30", "Unit": "USD"}, "1769904000": {"Amount": "300", "Unit": "USD"}}},
+            {"budget-cap-mismatch"},
+        ),
+        ({"AutoAdjustData": {"AutoAdjustType": "FORECAST"}}, {"budget-cap-mismatch"}),
+    ],
+    ids=["credits", "filter", "ended", "not-started", "planned", "auto-adjust"],
+)
+def test_a_live_budget_that_never_protects_is_judged_like_the_resource(aws, subscribers_served, policy, extra, expected):
+    """Read back from the Budgets API into the resource's shape, the same fields fail."""
+    create_budget(aws, extra=extra)
+    resources, _, errors = collect_budget(
+        client_factory(aws), account_id=ACCOUNT, budget_name=NAME, stack="core", today=TODAY
+    )
+    assert errors == []
+    assert blocking_codes(judged(resources, policy)) == expected
+
+
+def test_a_member_the_reader_does_not_know_is_kept_and_fails_closed(policy):
+    described = {
+        "BudgetName": NAME, "BudgetType": "COST", "TimeUnit": "MONTHLY",
+        "BudgetLimit": {"Amount": "30", "Unit": "USD"}, "CostTypes": SAFE_COST_TYPES, "TimePeriod": PERIOD,
+        "CalculatedSpend": {}, "LastUpdatedTime": PERIOD["Start"],
+        "SpendCeiling": {"Mode": "Soft"},  # a member from a future API
+        "HealthStatus": {"Status": "UNHEALTHY", "StatusReason": "BILLING_VIEW_NO_ACCESS"},
+    }
+    values = terraform_values(described, [])
+    assert values["SpendCeiling"] == {"Mode": "Soft"} and "CalculatedSpend" not in values
+    assert values["health_status"] == {"status": "UNHEALTHY", "status_reason": "BILLING_VIEW_NO_ACCESS"}
+    live = Resource("core", "aws_budgets_budget", NAME, "live", values=values, arn=ARN)
+    findings = judged([live], policy)
+    failing = {(f.code, f.status) for f in findings if f.status is not Status.PASS}
+    assert ("budget-field-unknown", Status.FAIL) in failing and ("budget-inactive", Status.FAIL) in failing
+    assert any("SpendCeiling" in f.message for f in findings if f.code == "budget-field-unknown")

@@ -46,7 +46,7 @@ def test_waiver_expiring_today_still_holds_and_passes_are_untouched():
         fail("unverifiable-module", "module.legacy_vpc", "dev", "remote"),
         passed("unverifiable-module", "*", None, "checked"),
     ]
-    result, _ = apply_waivers(findings, [waiver(subject="*", expires=TODAY)], TODAY)
+    result, _ = apply_waivers(findings, [waiver(subject="module.legacy_*", expires=TODAY)], TODAY)
     assert [f.status for f in result if f.waiver] == [Status.FAIL]
 
 

@@ -7,7 +7,13 @@ import pytest
 from guards.documents import collect_plan
 from guards.findings import Status
 from guards.inventory import Backend, Resource
-from guards.teardown.contract import backend_scope, destroy_contract, owned_by, target_scope
+from guards.teardown.contract import (
+    backend_scope,
+    destroy_contract,
+    destroy_set,
+    owned_by,
+    target_scope,
+)
 from guards.teardown.identity import identities_of
 from guards.teardown.preserve import preserve_set
 from stackguard.preserve import preserved_identities
@@ -64,6 +70,23 @@ def test_a_preserved_identity_is_a_violation_at_any_address(change):
     assert ("preserve-violation", change["address"]) in failing([change])
 
 
+def test_an_empty_preserve_list_still_preserves_the_floor():
+    """`[teardown] preserve = []`: the state bucket, lock table and evidence bucket stay."""
+    floor_only = preserve_set(preserved_identities(CONFIG, [], ACCOUNT), [])
+    plan = collect_plan(
+        {"resource_changes": [
+            delete("aws_s3_bucket", "state", {"bucket": BUCKET}),
+            delete("aws_dynamodb_table", "locks", {"name": TABLE}),
+            delete("aws_s3_bucket", "evidence", {"bucket": CONFIG.evidence.bucket}),
+        ]},
+        stack="demo",
+    )
+    findings = destroy_contract(plan, target="demo", owned=OWNED, preserve=floor_only)
+    violations = {f.subject: f.message for f in findings if f.code == "preserve-violation" and f.status is Status.FAIL}
+    assert set(violations) == {"aws_s3_bucket.state", "aws_dynamodb_table.locks", "aws_s3_bucket.evidence"}
+    assert "preserve floor (state_bucket)" in violations["aws_s3_bucket.state"]
+
+
 def test_names_that_only_look_alike_are_not_violations():
     assert failing([
         # an inline policy named like core's, on demo's own role
@@ -89,6 +112,8 @@ def test_only_deletes_forgets_and_no_ops_belong_in_a_destroy_plan():
         plan_change("aws_s3_bucket", "state", {"bucket": BUCKET}, ["delete", "create"]),
     ]
     assert failing(changes) == {
+        # a forget is no unexpected action, but it leaves the route table behind (below)
+        ("residual-resource", "aws_route_table.kept"),
         ("destroy-unexpected-action", "aws_nat_gateway.new"),
         ("destroy-unexpected-action", "aws_subnet.public"),
         ("destroy-unexpected-action", "aws_s3_bucket.state"),
@@ -97,11 +122,31 @@ def test_only_deletes_forgets_and_no_ops_belong_in_a_destroy_plan():
     }
 
 
+def test_a_forgotten_resource_is_a_residual_and_not_destroyed():
+    """`removed { lifecycle { destroy = false } }`: the cost rules count it as billing, so a
+    teardown that forgets it leaves it running, unmanaged."""
+    changes = [
+        delete("aws_vpc", "vpc", {"id": "vpc-1"}),
+        _change("aws_db_instance", "db", {"identifier": "sg-devmin-demo-db"}, ["forget"]),
+        _change("aws_ecs_service", "api", {"name": "api", "desired_count": 1}, ["forget"], module="module.app"),
+        _change("aws_ami", "latest", {"id": "ami-1"}, ["forget"], mode="data"),  # data sources bill nothing
+    ]
+    assert failing(changes) == {
+        ("residual-resource", "aws_db_instance.db"),
+        ("residual-resource", "module.app.aws_ecs_service.api"),
+    }
+    plan = collect_plan({"format_version": "1.2", "resource_changes": changes}, stack="demo")
+    [finding] = [f for f in destroy_contract(plan, target="demo", owned=OWNED, preserve=PRESERVE) if f.subject == "aws_db_instance.db"]
+    assert "stays in the account" in finding.message and "keeps billing" in finding.message
+    assert destroy_set(plan) == ["aws_vpc.vpc"]
+
+
 def test_every_code_passes_visibly_on_a_clean_plan():
     plan = collect_plan({"resource_changes": [delete("aws_vpc", "vpc", {})]}, stack="demo")
     findings = destroy_contract(plan, target="demo", owned=OWNED, preserve=PRESERVE)
     assert {(f.code, f.status) for f in findings} == {
-        ("preserve-violation", Status.PASS), ("destroy-out-of-scope", Status.PASS), ("destroy-unexpected-action", Status.PASS)
+        ("preserve-violation", Status.PASS), ("destroy-out-of-scope", Status.PASS), ("destroy-unexpected-action", Status.PASS),
+        ("residual-resource", Status.PASS),
     }
 
 

@@ -6,12 +6,13 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import re
 import sys
 
 import pytest
 
 from tests.conftest import CONFIG_FILE
-from tests.support.operator_env import BUCKET, TABLE, put_state
+from tests.support.operator_env import BUCKET, POLICY_FILE, TABLE, put_state
 from tests.support.plans import CONFIG, REGION, plan_change, state_of
 
 PLAN = "teardown-td-1.tfplan"
@@ -72,8 +73,8 @@ def test_plan_destroys_nothing_and_freezes_the_contract(account, terraform, tear
 @pytest.mark.parametrize(
     ("change", "identity"),
     [
-        (plan_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
-        (plan_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
+        (planplan_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
+        (planplan_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
     ],
     ids=["state-bucket", "lock-table"],
 )
@@ -96,8 +97,39 @@ def test_deleting_the_state_bucket_or_lock_table_anywhere_stops_before_apply(
     assert not result.has_snapshot("teardown")
 
 
+def test_a_policy_that_preserves_nothing_still_preserves_the_state_bucket(
+    account, terraform, teardown, demo_plan, tmp_path
+):
+    policy = tmp_path / "policy.toml"
+    text = POLICY_FILE.read_text()
+    policy.write_text(re.sub(r"(?m)^preserve = \[.*\]$", "preserve = []", text))
+    assert "preserve = []" in policy.read_text()
+    deleted = plan_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x")
+    terraform.plan({**demo_plan, "resource_changes": [*demo_plan["resource_changes"], deleted]})
+
+    result = teardown("run", "demo", "--auto-approve", policy=policy)
+
+    assert result.code == 1
+    assert "apply" not in [call[0] for call in terraform.calls()]
+    contract = result.snapshot("teardown-contract")
+    assert ("preserve-violation", deleted["address"]) in blockers(contract)
+    violation = next(f for f in contract["findings"] if f["code"] == "preserve-violation" and f["status"] == "FAIL")
+    assert "preserve floor (state_bucket)" in violation["message"]
+
+
+def test_a_policy_that_preserves_nothing_still_verifies_the_floor_exists(account, terraform, teardown, tmp_path):
+    policy = tmp_path / "policy.toml"
+    policy.write_text(re.sub(r"(?m)^preserve = \[.*\]$", "preserve = []", POLICY_FILE.read_text()))
+
+    result = teardown("run", "demo", "--auto-approve", policy=policy)
+
+    assert result.code == 0, result.stderr
+    verification = result.snapshot("teardown-verify")
+    assert {p["name"] for p in verification["details"]["preserved"]} == {"state_bucket", "lock_table", "evidence_bucket"}
+
+
 def test_a_destroy_plan_that_creates_something_is_refused(account, terraform, teardown, demo_plan):
-    created = plan_change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
+    created = planplan_change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
     terraform.plan({**demo_plan, "resource_changes": [*demo_plan["resource_changes"], created]})
 
     result = teardown("run", "demo", "--auto-approve")

@@ -236,5 +236,5 @@ CORPUS_SYNTHS = [
     [(name, load_plan) for name in CORPUS_PLANS] + [(name, load_synth) for name in CORPUS_SYNTHS],
 )
 def test_names_aws_refuses_are_exactly(policy, name, load):
-    found = blocking(load(CORPUS / name), policy, codes={"invalid-resource-name"})
+    found = blocking(load(corpus_file(name)), policy, codes={"invalid-resource-name"})
     assert found == {("invalid-resource-name", subject) for subject in NAME_REFUSALS.get(name, set())}

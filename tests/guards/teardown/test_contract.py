@@ -127,9 +127,9 @@ def test_a_forgotten_resource_is_a_residual_and_not_destroyed():
     teardown that forgets it leaves it running, unmanaged."""
     changes = [
         delete("aws_vpc", "vpc", {"id": "vpc-1"}),
-        _change("aws_db_instance", "db", {"identifier": "sg-devmin-demo-db"}, ["forget"]),
-        _change("aws_ecs_service", "api", {"name": "api", "desired_count": 1}, ["forget"], module="module.app"),
-        _change("aws_ami", "latest", {"id": "ami-1"}, ["forget"], mode="data"),  # data sources bill nothing
+        plan_change("aws_db_instance", "db", {"identifier": "sg-devmin-demo-db"}, ["forget"]),
+        plan_change("aws_ecs_service", "api", {"name": "api", "desired_count": 1}, ["forget"], module="module.app"),
+        plan_change("aws_ami", "latest", {"id": "ami-1"}, ["forget"], mode="data"),  # data sources bill nothing
     ]
     assert failing(changes) == {
         ("residual-resource", "aws_db_instance.db"),

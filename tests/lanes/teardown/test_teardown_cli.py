@@ -73,8 +73,8 @@ def test_plan_destroys_nothing_and_freezes_the_contract(account, terraform, tear
 @pytest.mark.parametrize(
     ("change", "identity"),
     [
-        (planplan_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
-        (planplan_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
+        (plan_change("aws_s3_bucket", "anything", {"bucket": BUCKET, "id": BUCKET}, ["delete"], module="module.x"), "s3-bucket"),
+        (plan_change("aws_dynamodb_table", "locks", {"name": TABLE, "id": TABLE}, ["delete"], module="module.y.module.z"), "dynamodb-table"),
     ],
     ids=["state-bucket", "lock-table"],
 )
@@ -129,7 +129,7 @@ def test_a_policy_that_preserves_nothing_still_verifies_the_floor_exists(account
 
 
 def test_a_destroy_plan_that_creates_something_is_refused(account, terraform, teardown, demo_plan):
-    created = planplan_change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
+    created = plan_change("aws_nat_gateway", "sneaky", {"subnet_id": "subnet-1"}, ["create"])
     terraform.plan({**demo_plan, "resource_changes": [*demo_plan["resource_changes"], created]})
 
     result = teardown("run", "demo", "--auto-approve")

@@ -36,4 +36,6 @@ def test_a_safety_gate_says_it_cannot_be_waived_by_policy():
 def test_an_unknown_code_is_exit_2_with_the_nearest_codes():
     code, _, stderr = in_process("explain", "forbiden-nat")
     assert code == 2
-    assert stderr.strip() == "error: no code 'forbiden-nat' in the catalog; did you mean forbidden-nat-gateway, forbidden-load-balancer?"
+    line = stderr.strip()
+    assert line.startswith("error: no code 'forbiden-nat' in the catalog; did you mean forbidden-nat-gateway")
+    assert len(line.splitlines()) == 1

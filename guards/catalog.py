@@ -746,3 +746,18 @@ DESTROY_APPLY_FAILED = _code(
     severity="high",
     remediation="read the snapshot's destroyed and not_destroyed lists, then plan the teardown again",
 )
+DEPLOY_APPLY_FAILED = _code(
+    "deploy-apply-failed",
+    applies="deploy",
+    summary=(
+        "`terraform apply` of the checked deploy plan failed, was interrupted (SIGINT, SIGTERM) or refused a "
+        "stale plan, or the plan file changed after it was checked; the snapshot (lane `deploy-apply`) says "
+        "what the state holds now and which planned creates and deletes it shows done"
+    ),
+    why="a half-applied deploy leaves a stack in between: part created and billing, part missing",
+    severity="high",
+    remediation=(
+        "read the snapshot's state_resources, created and not_created, fix the cause, then run the deploy "
+        "again (it plans from the state as it is)"
+    ),
+)

@@ -1,19 +1,27 @@
 """Terraform (or OpenTofu) as a subprocess, for the teardown and deploy lanes.
 
 Every run is non-interactive (stdin closed, `-input=false`, TF_IN_AUTOMATION) and its
-output is captured, never echoed: plans and errors can carry values. A failure becomes
-one line (terraform's own `Error:` summary, key-like strings scrubbed) and exit code 3.
-On Ctrl-C terraform gets the interrupt too and stops gracefully, releasing its lock; we
-wait for it rather than kill it in the middle of an apply.
+output is captured, never echoed: plans and errors can carry values. Whatever terraform
+prints passes the lane's `Scrubber` here, where it enters the program, so no credential
+the lane knows reaches a message, a log, a snapshot or a report. A failure becomes one
+line (terraform's own `Error:` summary) and exit code 3.
+
+Interrupts: an apply runs in its own process group, and while it runs SIGINT and SIGTERM
+do not stop this process; each is passed on to terraform as one interrupt, terraform
+stops gracefully and releases its lock, and the apply's result says it was interrupted
+(the lane then records what was applied and exits non-zero). Any other command that
+gets Ctrl-C (terraform, in our process group, gets it too) is waited for, then fails.
 """
 
 from __future__ import annotations
 
 import re
 import shutil
+import signal
 import subprocess
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from foundation.errors import ExitCode, StackguardError
@@ -24,6 +32,10 @@ _ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
 _DECORATION = "│╷╵ \t"
 _KEY_LIKE = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
 MAX_LINE = 300
+REDACTED = "(redacted)"
+#: Shorter values are no credential a provider issues; scrubbing them would mangle words.
+MIN_SECRET = 8
+INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
 
 
 class TerraformFailed(StackguardError):
@@ -44,6 +56,33 @@ def find_binary(name: str) -> str:
     return found
 
 
+@dataclass(frozen=True)
+class Scrubber:
+    """Replaces every known secret value (and anything shaped like an AWS key id) with
+    `(redacted)`. Built once per lane from the credentials it knows."""
+
+    secrets: tuple[str, ...] = field(default=(), repr=False)
+
+    @classmethod
+    def of(cls, values: Iterable[str | None]) -> Scrubber:
+        kept = {value for value in values if value and len(value) >= MIN_SECRET}
+        return cls(tuple(sorted(kept, key=len, reverse=True)))  # longest first: no partial leftovers
+
+    def text(self, text: str) -> str:
+        for secret in self.secrets:
+            if secret in text:
+                text = text.replace(secret, REDACTED)
+        return _KEY_LIKE.sub(REDACTED, text)
+
+    def data(self, data: bytes) -> bytes:
+        """Machine output (`show -json`): only the known values, each replaced inside its string."""
+        for secret in self.secrets:
+            raw = secret.encode("utf-8")
+            if raw in data:
+                data = data.replace(raw, REDACTED.encode())
+        return data
+
+
 def summary(stderr: str) -> str:
     """The most meaningful line of terraform's stderr: its last `Error:` line, else its
     last non-empty line; box drawing, colour and anything key-like removed."""
@@ -51,7 +90,7 @@ def summary(stderr: str) -> str:
     meaningful = [line for line in lines if line]
     errors = [line for line in meaningful if line.startswith("Error:")]
     line = errors[-1] if errors else (meaningful[-1] if meaningful else "no output on stderr")
-    line = _KEY_LIKE.sub("(redacted)", " ".join(line.split()))
+    line = _KEY_LIKE.sub(REDACTED, " ".join(line.split()))
     return line if len(line) <= MAX_LINE else line[: MAX_LINE - 3] + "..."
 
 
@@ -60,33 +99,80 @@ class Completed:
     returncode: int
     stdout: bytes
     stderr: str
+    interrupted: str | None = None  # the signal (SIGINT, SIGTERM) received while it ran
+
+
+class _Forwarder:
+    """While an apply runs: every SIGINT or SIGTERM is noted and passed on to terraform as
+    one interrupt (terraform stops gracefully on the first, hard on the second)."""
+
+    def __init__(self) -> None:
+        self.process: subprocess.Popen[bytes] | None = None
+        self.received: list[str] = []
+
+    def __call__(self, signum: int, frame: object) -> None:
+        self.received.append(signal.Signals(signum).name)
+        self.forward()
+
+    def forward(self) -> None:
+        if self.process is not None and self.process.returncode is None:
+            try:
+                self.process.send_signal(signal.SIGINT)
+            except ProcessLookupError:
+                pass
+
+
+@contextmanager
+def _forwarding_interrupts() -> Iterator[_Forwarder]:
+    """Install the forwarder for SIGINT and SIGTERM, and restore the handlers after."""
+    forwarder = _Forwarder()
+    previous: dict[int, object] = {}
+    try:
+        for signum in INTERRUPTS:
+            previous[signum] = signal.signal(signum, forwarder)
+    except ValueError:  # not the main thread: signals cannot be caught here
+        pass
+    try:
+        yield forwarder
+    finally:
+        for signum, handler in previous.items():
+            signal.signal(signum, handler)  # type: ignore[arg-type]
 
 
 @dataclass(frozen=True)
 class Terraform:
-    """One working directory (`cdktf.out/stacks/<stack>`) driven by one binary."""
+    """One working directory (`cdktf.out/stacks/<stack>`) driven by one binary, with the
+    environment the lane built for it and the lane's scrubber."""
 
     binary: str
     workdir: Path
-    env: Mapping[str, str]
+    env: Mapping[str, str] = field(repr=False)
+    scrubber: Scrubber = field(default_factory=Scrubber, repr=False)
 
     @property
     def name(self) -> str:
         return Path(self.binary).name
 
-    def run(self, *args: str) -> Completed:
-        command = [self.binary, *args]
+    def _start(self, args: tuple[str, ...], *, own_group: bool) -> subprocess.Popen[bytes]:
         try:
-            process = subprocess.Popen(
-                command,
+            return subprocess.Popen(
+                [self.binary, *args],
                 cwd=self.workdir,
                 env={**self.env, **AUTOMATION_ENV},
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.PIPE,
+                process_group=0 if own_group else None,
             )
         except OSError as exc:
             raise TerraformFailed(f"{self.name} {args[0]} could not start: {exc.strerror or exc}") from None
+
+    def _completed(self, process: subprocess.Popen[bytes], stdout: bytes, stderr: bytes, interrupted: str | None = None) -> Completed:
+        text = self.scrubber.text(stderr.decode("utf-8", "replace"))
+        return Completed(process.returncode, self.scrubber.data(stdout), text, interrupted)
+
+    def run(self, *args: str) -> Completed:
+        process = self._start(args, own_group=False)
         try:
             stdout, stderr = process.communicate()
         except KeyboardInterrupt:
@@ -95,7 +181,18 @@ class Terraform:
                 f"interrupted during `{self.name} {args[0]}`; terraform was allowed to stop and "
                 "release its lock"
             ) from None
-        return Completed(process.returncode, stdout, stderr.decode("utf-8", "replace"))
+        return self._completed(process, stdout, stderr)
+
+    def run_interruptible(self, *args: str) -> Completed:
+        """`run`, but SIGINT and SIGTERM reach terraform once each, through us, and are
+        reported in the result instead of stopping this process."""
+        with _forwarding_interrupts() as forwarder:
+            process = forwarder.process = self._start(args, own_group=True)
+            if forwarder.received:  # a signal came while it was starting
+                forwarder.forward()
+            stdout, stderr = process.communicate()
+        interrupted = forwarder.received[0] if forwarder.received else None
+        return self._completed(process, stdout, stderr, interrupted)
 
     def checked(self, *args: str) -> bytes:
         result = self.run(*args)
@@ -117,5 +214,5 @@ class Terraform:
         return self.checked("show", "-json", *([plan_file] if plan_file else []))
 
     def apply(self, plan_file: str) -> Completed:
-        """Apply exactly this saved plan; the caller judges the outcome."""
-        return self.run("apply", "-input=false", "-no-color", plan_file)
+        """Apply exactly this saved plan; the caller judges the outcome (interrupts included)."""
+        return self.run_interruptible("apply", "-input=false", "-no-color", plan_file)

@@ -98,6 +98,9 @@ def test_verdict_without_required_snapshot_blocks(stackguard_bin, tmp_path):
         # Markdown is not TOML: the repository's own README, present in every clone.
         pytest.param(["check", "plan", CORPUS / PLAN_WITH_NATS, "--policy", REPO_ROOT / "README.md"], "README.md", marks=needs_corpus(PLAN_WITH_NATS)),
         (["verdict", "/nonexistent"], "no such directory"),
+        (["check", "plan", PLAN_WITH_NATS, "--run-id", "../../x"], "run id '../../x' must be"),
+        (["check", "synth", "/nonexistent/cdktf.out", "--run-id", "a/b"], "run id 'a/b' must be"),
+        (["verdict", "/nonexistent", "--run-id", ".."], "run id '..' must be"),
     ],
 )
 def test_bad_input_exits_2_with_one_line(tmp_path, args, phrase):
@@ -183,3 +186,48 @@ def test_a_waiver_for_an_unknown_or_unwaivable_code_exits_2_with_one_line(tmp_pa
     assert code in (0, 1), stdout + stderr
     snapshot = json.loads(next((tmp_path / "ev").rglob("synth_snapshot.json")).read_text())
     assert [w["covers"] for w in snapshot["waivers_applied"]] == [["module.my-vpc"]]
+
+
+def test_a_run_id_from_the_environment_is_refused_before_anything_runs(tmp_path, monkeypatch):
+    monkeypatch.setenv("STACKGUARD_RUN_ID", "../../outside")
+    code, stdout, stderr = in_process("check", "plan", str(PLAN_WITH_NATS), "--evidence-dir", str(tmp_path / "ev"))
+    assert code == 2, stdout + stderr
+    assert stderr.startswith("error: run id '../../outside' must be") and len(stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "ev").exists() and not (tmp_path / "outside").exists()
+
+
+# -- --max-input-mb -------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def big_plan(tmp_path, monkeypatch):
+    """A valid plan padded past 1 MiB (and no limit set in the environment, restored after)."""
+    monkeypatch.setenv("STACKGUARD_MAX_INPUT_MB", "512")
+    plan = tmp_path / "big.json"
+    plan.write_bytes(PLAN_WITH_NATS.read_bytes() + b" " * (3 << 19))
+    return plan
+
+
+def test_max_input_mb_sets_the_limit_of_what_is_read(tmp_path, big_plan):
+    evidence = str(tmp_path / "ev")
+    code, stdout, stderr = in_process("--max-input-mb", "1", "check", "plan", str(big_plan), "--evidence-dir", evidence)
+    assert code == 2, stdout + stderr
+    assert "larger than the input limit" in stderr and "> 1 MiB" in stderr and len(stderr.strip().splitlines()) == 1
+    code, stdout, stderr = in_process("--max-input-mb", "2", "check", "plan", str(big_plan), "--evidence-dir", evidence)
+    assert code == 1, stdout + stderr  # read, and judged: its NAT gateways block
+
+
+@pytest.mark.parametrize("value", ["0", "-1", "abc", "1.5", ""])
+def test_a_max_input_mb_that_is_not_a_positive_whole_number_exits_2(tmp_path, big_plan, value):
+    code, stdout, stderr = in_process("--max-input-mb", value, "check", "plan", str(big_plan), "--evidence-dir", str(tmp_path / "ev"))
+    assert code == 2, stdout + stderr
+    assert stderr.startswith("error: --max-input-mb") and len(stderr.strip().splitlines()) == 1
+    assert not (tmp_path / "ev").exists()
+
+
+def test_max_input_mb_is_documented_and_read_from_the_environment(tmp_path, big_plan, monkeypatch):
+    code, stdout, _ = in_process("--help")
+    assert code == 0 and "--max-input-mb" in stdout and "STACKGUARD_MAX_INPUT_MB" in stdout
+    monkeypatch.setenv("STACKGUARD_MAX_INPUT_MB", "zero")
+    code, stdout, stderr = in_process("check", "plan", str(big_plan), "--evidence-dir", str(tmp_path / "ev"))
+    assert code == 2 and stderr.startswith("error: --max-input-mb ($STACKGUARD_MAX_INPUT_MB) must be a whole number")

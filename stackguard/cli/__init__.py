@@ -8,8 +8,9 @@ never sees a traceback.
 
 from __future__ import annotations
 
+import os
 import sys
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -19,9 +20,11 @@ except ImportError:  # pragma: no cover - an older typer on the real click
     from click import exceptions as click
 
 from foundation.errors import ExitCode, StackguardError
+from foundation.files import DEFAULT_MAX_INPUT_MB, MAX_INPUT_ENV
 from stackguard import __version__
 from stackguard.cli import check, operate, rules, synth, verdict
 from stackguard.cli.emit import note, say
+from stackguard.cli.options import parse_max_input_mb
 
 app = typer.Typer(
     name="stackguard",
@@ -48,8 +51,21 @@ def main(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    max_input_mb: Annotated[
+        Optional[int],
+        typer.Option(
+            "--max-input-mb",
+            parser=parse_max_input_mb,
+            metavar="MIB",
+            envvar=MAX_INPUT_ENV,
+            help=f"The largest file read as a document, policy, configuration or snapshot, in MiB "
+            f"(a positive whole number). Default: ${MAX_INPUT_ENV} or {DEFAULT_MAX_INPUT_MB}.",
+        ),
+    ] = None,
 ) -> None:
     """Root options."""
+    if max_input_mb is not None:
+        os.environ[MAX_INPUT_ENV] = str(max_input_mb)  # foundation.files reads the limit from here
 
 
 app.command()(synth.synth)
@@ -98,6 +114,10 @@ def run() -> None:
     except StackguardError as exc:
         note(f"error: {exc}")
         sys.exit(exc.code)
+    except KeyboardInterrupt:  # Ctrl-C outside a terraform apply (which records its own)
+        note("")
+        note("error: interrupted")
+        sys.exit(ExitCode.ENVIRONMENT)
     except Exception as exc:  # noqa: BLE001 - last resort: one line, not a traceback
         note(f"error: unexpected {type(exc).__name__}: {' '.join(str(exc).split())}")
         sys.exit(ExitCode.ENVIRONMENT)

@@ -2,7 +2,9 @@
 
 Judge and record; print what was recorded; stop unless the judgement holds, its snapshot
 could be published when that was asked for, and the operator confirmed (or --auto-approve);
-then apply exactly the judged plan and report what it left.
+then apply exactly the judged plan and report what it left. Exit 0 means the reviewed plan
+was applied and verified (or, for `teardown plan`, the contract holds on a judged plan);
+every other way a lane ends is non-zero.
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ from stackguard.cli.options import (
 from stackguard.report import Format
 
 if TYPE_CHECKING:
-    from stackguard.lanes.operator import Operation, Request
+    from stackguard.lanes.operator import Applied, Judged, Operation, Request
 
 teardown_app = typer.Typer(
     help=(
@@ -68,16 +70,23 @@ def confirm(stack: str, *, verb: str, done: str) -> None:
 
 
 def operate(operation: Operation, reporting: Reporting, *, auto_approve: bool) -> NoReturn:
-    """Judge; then, if asked to and it holds, confirm and apply. The exit code is the last
-    snapshot's verdict, or 3 when publication or the apply failed."""
-    judged = operation.judge()
+    """Judge; then, if asked to and it holds, confirm and apply. The plan is kept in a
+    private directory that goes when the lane ends, whatever its outcome."""
+    from stackguard.lanes.operator import private_directory
+
+    with private_directory() as private:
+        _operate(operation, private, reporting, auto_approve=auto_approve)
+
+
+def _operate(operation: Operation, private: Path, reporting: Reporting, *, auto_approve: bool) -> NoReturn:
+    judged = operation.judge(private)
     published = announce(judged.path, reporting)
     summary = operation.summary(judged.snapshot) if operation.summary and judged.saved else None
     if operation.apply is None or not judged.holds:
         show(judged.snapshot, reporting)
         if summary and reporting.fmt is Format.TEXT:
             say(summary)
-        conclude(judged.snapshot)
+        stopped(operation, judged)
     if summary:
         note(summary)
     if not published:  # asked to freeze the judgement in the evidence bucket, and that failed
@@ -91,8 +100,33 @@ def operate(operation: Operation, reporting: Reporting, *, auto_approve: bool) -
     note(f"snapshot: {applied.path}")
     for path in applied.paths:
         publish(path, reporting)
+    finished(operation, applied)
+
+
+def stopped(operation: Operation, judged: Judged) -> NoReturn:
+    """The end of a lane that applied nothing. Only a judge-only command (`teardown plan`)
+    whose judgement holds, a plan included, passes; blockers are 1; a lane that stopped
+    without blockers and without a judged plan never passes."""
+    if not judged.snapshot.overall_pass:
+        raise typer.Exit(ExitCode.BLOCKERS)
+    if operation.apply is None and judged.holds:
+        raise typer.Exit(ExitCode.PASS)
+    raise StackguardError(
+        f"{operation.judgement} has no blockers, but no plan was judged; nothing was {operation.done}",
+        ExitCode.ENVIRONMENT,
+    )
+
+
+def finished(operation: Operation, applied: Applied) -> NoReturn:
+    """The end of a lane that applied: 0 only when the apply completed and its result was
+    verified and passes; 3 when the apply did not complete or nothing verified it."""
     if applied.failure is not None:
         raise StackguardError(applied.failure, ExitCode.ENVIRONMENT)
+    if not applied.verified:
+        raise StackguardError(
+            f"the plan was {operation.done} but the result was not verified (snapshot {applied.path})",
+            ExitCode.ENVIRONMENT,
+        )
     conclude(applied.snapshot)
 
 
@@ -143,9 +177,11 @@ def deploy(
 
     Refuses static credentials and out-of-order deploys (core, confluent, demo); for
     confluent and demo the backend must be ready and its lock probe pass. Then terraform
-    init, plan -out=FILE, show -json FILE; the plan guards judge exactly that plan, and
-    only if it passes (and the stack's name is typed, or --auto-approve) is exactly that
-    plan file applied. Finally `check live` (backend, infra) for the stack.
+    init, plan -out=FILE, show -json of a private copy of FILE; the plan guards judge
+    exactly that plan, and only if it passes (and the stack's name is typed, or
+    --auto-approve) is exactly that copy applied, with the judged credentials only.
+    Finally `check live` (backend, infra) for the stack. An apply that fails or is
+    interrupted writes lane `deploy-apply` and exits 3; exit 0 only after both.
     """
     from stackguard.lanes import deploy as lane
 

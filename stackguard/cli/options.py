@@ -54,13 +54,46 @@ EvidenceOption = Annotated[
         file_okay=False,
     ),
 ]
+
+
+def parse_run_id(value: str) -> str:
+    """A run id becomes a path segment of the evidence tree: refused while the arguments
+    are read (exit 2, one line), before anything runs, whether from --run-id or
+    $STACKGUARD_RUN_ID."""
+    from foundation.names import check_segment
+
+    try:
+        return check_segment(value, "run id")
+    except ValueError as exc:
+        raise StackguardError(str(exc)) from None
+
+
+MAX_INPUT_NAMES = "--max-input-mb ($STACKGUARD_MAX_INPUT_MB)"
+
+
+def parse_max_input_mb(value: str) -> int:
+    """A positive whole number of MiB, refused while the arguments are read (exit 2)."""
+    try:
+        megabytes = int(value.strip())
+    except ValueError:
+        raise StackguardError(f"{MAX_INPUT_NAMES} must be a whole number of MiB, not {value!r}") from None
+    if megabytes <= 0:
+        raise StackguardError(f"{MAX_INPUT_NAMES} must be a positive number of MiB, not {megabytes}")
+    return megabytes
+
+
 RunIdOption = Annotated[
     Optional[str],
     typer.Option(
         "--run-id",
-        help="Run id shared by the lanes of one run. Default: $STACKGUARD_RUN_ID or a new one.",
+        parser=parse_run_id,
+        help="Run id shared by the lanes of one run (letters, digits, '.', '_', '-'). "
+        "Default: $STACKGUARD_RUN_ID or a new one.",
         envvar="STACKGUARD_RUN_ID",
     ),
+]
+RunIdFilterOption = Annotated[
+    Optional[str], typer.Option("--run-id", parser=parse_run_id, help="Only snapshots of this run.")
 ]
 OutputOption = Annotated[
     Optional[Path],

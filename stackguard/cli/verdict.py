@@ -9,7 +9,7 @@ import typer
 
 from foundation.errors import ExitCode
 from stackguard.cli.emit import say
-from stackguard.cli.options import ConfigOption, PolicyOption
+from stackguard.cli.options import ConfigOption, PolicyOption, RunIdFilterOption
 
 evidence_app = typer.Typer(help="Publish evidence snapshots to the evidence bucket.", no_args_is_help=True)
 
@@ -25,9 +25,7 @@ def verdict(
         ),
     ],
     policy_file: PolicyOption = None,
-    run_id: Annotated[
-        Optional[str], typer.Option("--run-id", help="Only snapshots of this run.")
-    ] = None,
+    run_id: RunIdFilterOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
     config_file: ConfigOption = None,
 ) -> None:
@@ -56,9 +54,7 @@ def evidence_publish(
     bucket: Annotated[
         Optional[str], typer.Option("--bucket", help="Evidence bucket. Default: evidence.bucket of the configuration.")
     ] = None,
-    run_id: Annotated[
-        Optional[str], typer.Option("--run-id", help="Only snapshots of this run, when DIR holds several runs.")
-    ] = None,
+    run_id: RunIdFilterOption = None,
 ) -> None:
     """Upload one run's snapshots to evidence/<env>/<lane>/<run_id>/, then each lane's index
     beside its snapshot, evidence/<env>/<lane>/<run_id>/index.json (sha256 and size).

@@ -8,22 +8,27 @@ the guards'. Each step runs only if everything before it holds:
    in `remote_state` mode) have non-empty states in the backend (`deploy-order`);
 3. for confluent and demo, the backend is ready and its lock probe passes (core's first
    deploy creates the backend, so it is not asked for);
-4. terraform init, plan -out=FILE, show -json FILE; the plan guards judge exactly that
-   output and the `deploy-plan` snapshot records the plan file's sha256;
-5. (confirmed by the caller) apply FILE, once its sha256 is shown to be the recorded one;
+4. terraform init, plan -out=FILE, FILE copied into the lane's private directory, show
+   -json of the copy; the plan guards judge exactly that output and the `deploy-plan`
+   snapshot records the copy's sha256 and the planned changes;
+5. (confirmed by the caller) apply the copy, once its sha256 is shown to be the recorded
+   one; an apply that fails or is interrupted writes the `deploy-apply` snapshot (what
+   the state holds now) and stops;
 6. `check live` (backend and infra) for the stack: the `deploy-live` snapshot.
 """
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import boto3
 
 from evidence.provenance import utc_now
 from foundation.aws import ClientFactory
+from foundation.digests import file_sha256
 from foundation.errors import StackguardError
 from foundation.topology import STACK_NAMES
-from guards.deploy import deploy_order, upstream_of
-from guards.documents import load_plan
+from guards.deploy import apply_failed, apply_outcome, deploy_order, planned_changes, upstream_of
 from guards.engine import evaluate
 from guards.findings import Finding
 from guards.inventory import Inventory
@@ -37,11 +42,10 @@ from stackguard.lanes.check import run_check
 from stackguard.lanes.live import LiveScope, collect_live
 from stackguard.lanes.operator import Access, Gathered, Judged, Request, SavedPlan
 from stackguard.synth import synthesize
-from stackguard.terraform import TerraformFailed, summary
 
 OPERATION = "deploy"
-LANE_PLAN, LANE_LIVE = "deploy-plan", "deploy-live"
-LANES = (LANE_PLAN, LANE_LIVE)
+LANE_PLAN, LANE_APPLY, LANE_LIVE = "deploy-plan", "deploy-apply", "deploy-live"
+LANES = (LANE_PLAN, LANE_APPLY, LANE_LIVE)
 LIVE_SECTIONS = frozenset({"backend", "infra"})
 
 
@@ -53,35 +57,35 @@ def prepare(request: Request) -> None:
 
 
 def _judged(request: Request, gathered: Gathered, access: Access, saved: SavedPlan | None = None) -> Judged:
-    gathered.details.update({"stack": request.stack, **access.gate.details(request)})
+    gathered.details.update({"stack": request.stack, **access.gate.details(request.allow_static_credentials)})
     return Judged(*kernel.record(request, LANE_PLAN, gathered), access, saved)
 
 
-def check(request: Request, session: boto3.Session) -> Judged:
+def check(request: Request, session: boto3.Session, private: Path) -> Judged:
     """Steps 1 to 4: readiness, then the plan guards on the saved plan (`deploy-plan`)."""
     gathered = Gathered(details={"terraform_ran": False})
     access = kernel.open_access(request, session, gathered)
-    if gathered.blocks:
+    if kernel.stops(request, gathered):
         return _judged(request, gathered, access)
     gathered.add(*_order(request, access.clients))
-    if gathered.blocks:
+    if kernel.stops(request, gathered):
         return _judged(request, gathered, access)
     if request.stack != "core":
         gathered.add(_readiness(request, access.clients))
-        if gathered.blocks:
+        if kernel.stops(request, gathered):
             return _judged(request, gathered, access)
 
     synthesize(request.config, request.out_dir)
-    saved = kernel.save_plan(access.terraform, request.plan_name)
-    plan_json = request.workdir / f"{request.plan_name}.json"
-    plan_json.write_bytes(saved.shown)
-    plan = load_plan(plan_json, stack=request.stack)
+    saved = kernel.save_plan(access.terraform, request.plan_name, private)
+    plan = kernel.read_plan(saved, request.stack)
     today = gathered.started.date()
     findings, waivers = apply_waivers(gathered.findings, request.policy.waivers, today)
-    plan_findings, plan_waivers = evaluate(plan, request.policy, today=today, documents={None: str(plan_json)})
+    plan_findings, plan_waivers = evaluate(plan, request.policy, today=today, documents={None: f"{saved.original} (show -json)"})
     gathered.findings, gathered.waivers = [*findings, *plan_findings], [*waivers, *plan_waivers]
     gathered.add([], {**plan.input_digests, **saved.input_digests()})
-    gathered.details.update({**saved.details(), "plan_json": str(plan_json), "resources": len(plan.resources)})
+    gathered.details.update({
+        **saved.details(), "resources": len(plan.resources), "planned_changes": planned_changes(plan.resources),
+    })
     return _judged(request, gathered, access, saved)
 
 
@@ -138,10 +142,13 @@ def apply(request: Request, session: boto3.Session, checked: Judged) -> kernel.A
     saved = checked.saved
     if not checked.holds or saved is None:
         raise ValueError("apply needs a checked plan that passed")
-    result = saved.apply()
-    if result.returncode != 0:
-        name = saved.terraform.name
-        raise TerraformFailed(f"{name} apply failed (exit {result.returncode}): {summary(result.stderr)}")
+    started = utc_now()
+    attempt = kernel.attempt_apply(
+        saved, request.stack, judged_as="the plan was checked",
+        replan=f"run `stackguard deploy {request.stack}` again to plan from the state as it is",
+    )
+    if attempt.failure is not None:
+        return _failed(request, checked, Gathered(started), attempt)
     scope = LiveScope(stacks=(request.stack,), sections=LIVE_SECTIONS, today=utc_now().date())
     inventory = collect_live(session, config=request.config, policy=request.policy, scope=scope)
     snapshot, path = run_check(
@@ -154,12 +161,40 @@ def apply(request: Request, session: boto3.Session, checked: Judged) -> kernel.A
         details={
             "stack": request.stack,
             "sections": sorted(LIVE_SECTIONS),
-            "applied_plan_file": str(saved.file),
+            "applied_plan_file": str(saved.original),
             "applied_plan_file_sha256": saved.sha256,
         },
     )
-    return kernel.Applied(snapshot, path)
+    return kernel.Applied(snapshot, path, verified=True)
 
+
+def _failed(request: Request, checked: Judged, gathered: Gathered, attempt: kernel.Attempt) -> kernel.Applied:
+    """The `deploy-apply` snapshot of an apply that did not complete: why, what the state
+    holds now (when terraform could show it), and which planned changes it shows done."""
+    saved, stack = checked.saved, request.stack
+    assert saved is not None and attempt.failure is not None  # only a checked plan is applied
+    reason = attempt.failure
+    gathered.add([*checked.snapshot.findings, apply_failed(stack, str(saved.original), reason)])
+    gathered.waivers = checked.snapshot.waivers_applied
+    gathered.inputs[str(checked.path)] = file_sha256(checked.path)
+    after = attempt.after
+    held = after.left if after is not None else None
+    planned = checked.snapshot.details.get("planned_changes") or {}
+    if after is not None and after.inventory is not None:
+        gathered.inputs.update(after.inventory.input_digests)
+    gathered.details = {
+        "stack": stack,
+        "deploy_plan": {"path": str(checked.path), "sha256": gathered.inputs[str(checked.path)]},
+        "plan_file": str(saved.original),
+        "plan_file_sha256": saved.sha256,
+        "apply": attempt.outcome(),
+        "state_resources": held,
+        "state_problem": after.problem if after is not None else None,
+        **(apply_outcome(planned, held) if held is not None else {}),
+        **checked.gate.details(request.allow_static_credentials),
+    }
+    snapshot, path = kernel.record(request, LANE_APPLY, gathered)
+    return kernel.Applied(snapshot, path, failure=f"{reason} (snapshot {path})")
 
 
 def operation(request: Request) -> kernel.Operation:
@@ -168,7 +203,7 @@ def operation(request: Request) -> kernel.Operation:
     session = boto3.Session(region_name=request.config.region)
     return kernel.Operation(
         request.stack,
-        judge=lambda: check(request, session),
+        judge=lambda private: check(request, session, private),
         apply=lambda checked: apply(request, session, checked),
         judgement="the deploy-plan snapshot",
         verb="deploy",

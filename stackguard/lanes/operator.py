@@ -1,10 +1,13 @@
 """The operator kernel: what the deploy and teardown lanes share, and how every lane records.
 
-- `Request`: one operation on one stack (which configuration and policy, recorded where);
-- `gate_credentials`: the credentials boto3 resolves, judged once by the teardown rule,
-  and `open_access`: terraform found, credentials gated, then the account asked who we are;
-- `save_plan` and `SavedPlan`: init, plan -out=FILE, show -json FILE, the file's sha256,
-  and `SavedPlan.apply`, which applies that file only while its sha256 is still the same;
+- `Request`: one operation on one stack (which configuration and policy, recorded where),
+  and `stops`: whether what a lane has gathered so far blocks once the policy's waivers
+  apply (each step runs only if everything before it holds);
+- `gate_credentials`: the credentials boto3 resolves, judged once by the teardown rule
+  (`stackguard.lanes.credentials`), and `open_access`: terraform found, credentials gated,
+  terraform given exactly those credentials, then the account asked who we are;
+- `save_plan`, `SavedPlan` and `attempt_apply` (`stackguard.lanes.plans`): the plan copied
+  into a private directory, judged and applied from there by its sha256;
 - `Gathered`, `build_snapshot` and `record`: the one way a snapshot is made (check lanes
   included), its verdict derived from the findings;
 - `Judged`, `Applied` and `Operation`: what a lane hands back before and after it changes
@@ -23,22 +26,29 @@ from pathlib import Path
 from typing import Any
 
 import boto3
-from botocore.exceptions import BotoCoreError, ClientError
 
 from evidence.provenance import git_sha, utc_now
 from evidence.snapshot import Snapshot
 from evidence.store import ensure_unwritten, write_snapshot
 from foundation.aws import ClientFactory, client_factory
-from foundation.digests import file_sha256
-from foundation.errors import ExitCode, StackguardError
 from guards.findings import Finding
 from guards.policy import Policy
-from guards.teardown.credentials import CODE as STATIC_CREDENTIALS
-from guards.teardown.credentials import ResolvedCredentials, credential_findings
 from guards.waivers import AppliedWaiver, apply_waivers
 from stackguard import __version__
+from stackguard.lanes import credentials
+from stackguard.lanes.credentials import NOT_GATED as NOT_GATED
+from stackguard.lanes.credentials import CredentialGate
 from stackguard.lanes.live import preflight
-from stackguard.terraform import Completed, Terraform, TerraformFailed, find_binary
+from stackguard.lanes.plans import Attempt as Attempt
+from stackguard.lanes.plans import PlanChanged as PlanChanged
+from stackguard.lanes.plans import SavedPlan as SavedPlan
+from stackguard.lanes.plans import StateAfter as StateAfter
+from stackguard.lanes.plans import attempt_apply as attempt_apply
+from stackguard.lanes.plans import private_directory as private_directory
+from stackguard.lanes.plans import read_plan as read_plan
+from stackguard.lanes.plans import save_plan as save_plan
+from stackguard.lanes.plans import state_after as state_after
+from stackguard.terraform import Terraform, find_binary
 from stacks.config import PlatformConfig
 
 
@@ -61,7 +71,7 @@ class Request:
     out_dir: Path
     evidence_root: Path
     run_id: str
-    environ: Mapping[str, str]
+    environ: Mapping[str, str] = field(repr=False)
     allow_static_credentials: bool = False
 
     @property
@@ -73,59 +83,28 @@ class Request:
         """Relative to the working directory, as terraform is given it."""
         return f"{self.operation}-{self.run_id}.tfplan"
 
-    def terraform(self) -> Terraform:
-        """The configured binary in the stack's working directory (exit 3 when missing)."""
-        return Terraform(find_binary(self.config.tooling.terraform), self.workdir, self.environ)
-
 
 def ensure_fresh(request: Request, lanes: Iterable[str]) -> None:
     """Before any side effect: no snapshot of these lanes exists yet for this run."""
     ensure_unwritten(request.evidence_root, request.policy.environment, list(lanes), request.run_id)
 
 
+def stops(request: Request, gathered: Gathered) -> bool:
+    """Whether the lane must stop here: a blocker no live waiver of the policy covers (an
+    expired waiver is one). A waived finding does not stop it, as it does not fail it."""
+    if gathered.waivers is not None:
+        return gathered.blocks
+    findings, _ = apply_waivers(gathered.findings, request.policy.waivers, gathered.started.date())
+    return blocks(findings)
+
+
 # -- credentials ---------------------------------------------------------------------------
-
-
-def resolved_credentials(session: boto3.Session) -> ResolvedCredentials | None:
-    """What boto3's chain resolves, reduced to its kind; None when there is nothing."""
-    try:
-        credentials = session.get_credentials()
-        if credentials is None:
-            return None
-        frozen = credentials.get_frozen_credentials()
-    except (BotoCoreError, ClientError):
-        return None  # the preflight reports it as a tooling failure
-    return ResolvedCredentials.reduce(getattr(credentials, "method", None), frozen.access_key, frozen.token)
-
-
-@dataclass(frozen=True)
-class CredentialGate:
-    """The credential findings, and whether --allow-static-credentials let static ones through."""
-
-    findings: tuple[Finding, ...] = ()
-    static_allowed: bool = False
-
-    @property
-    def blocks(self) -> bool:
-        return blocks(self.findings)
-
-    def details(self, request: Request) -> dict[str, bool]:
-        return {
-            "allow_static_credentials_flag": request.allow_static_credentials,
-            "static_credentials_allowed": self.static_allowed,
-        }
-
-
-NOT_GATED = CredentialGate()  # the lane stopped before the credentials were judged
 
 
 def gate_credentials(request: Request, session: boto3.Session) -> CredentialGate:
     """Resolve the credentials once and judge them; refused ones are never used."""
-    findings = credential_findings(
-        request.environ, resolved_credentials(session), allow_static=request.allow_static_credentials
-    )
-    allowed = any(f.code == STATIC_CREDENTIALS and f.waiver for f in findings)
-    return CredentialGate(tuple(findings), allowed)
+    resolved = credentials.resolve(session)
+    return credentials.gate(request.environ, resolved, allow_static=request.allow_static_credentials)
 
 
 @dataclass(frozen=True)
@@ -139,72 +118,20 @@ class Access:
 
 
 def open_access(request: Request, session: boto3.Session, gathered: Gathered) -> Access:
-    """Find terraform (exit 3 without it), judge the credentials into `gathered`, and only
-    if nothing blocks so far, ask AWS who we are (exit 3 when it does not answer)."""
-    terraform = request.terraform()
+    """Find terraform (exit 3 without it), judge the credentials into `gathered`, give
+    terraform exactly the judged ones, and only if nothing blocks so far, ask AWS who we
+    are (exit 3 when it does not answer)."""
+    binary = find_binary(request.config.tooling.terraform)
     gate = gate_credentials(request, session)
     gathered.add(gate.findings)
+    environment = credentials.terraform_environment(request.environ, gate.credentials, request.config.region)
+    scrubber = credentials.scrubber(request.environ, gate.credentials)
+    terraform = Terraform(binary, request.workdir, environment, scrubber)
     clients = client_factory(session)
-    if gathered.blocks:
+    if stops(request, gathered):
         return Access(terraform, gate, clients, None)
     account = gathered.details["account"] = preflight(clients, request.config.region)
     return Access(terraform, gate, clients, account)
-
-
-# -- the saved plan ------------------------------------------------------------------------
-
-
-class PlanChanged(StackguardError):
-    """The plan file is not the one that was judged; nothing was applied."""
-
-    code = ExitCode.ENVIRONMENT
-
-
-@dataclass(frozen=True)
-class SavedPlan:
-    """A plan file terraform saved, its sha256 when it was judged, and its `show -json`."""
-
-    terraform: Terraform
-    file: Path
-    sha256: str
-    shown: bytes
-
-    def details(self) -> dict[str, Any]:
-        return {
-            "terraform_ran": True,
-            "terraform": self.terraform.name,
-            "working_directory": str(self.terraform.workdir),
-            "plan_file": str(self.file),
-            "plan_file_sha256": self.sha256,
-        }
-
-    def input_digests(self) -> dict[str, str]:
-        return {str(self.file): self.sha256}
-
-    def unchanged(self) -> bool:
-        return self.file.is_file() and file_sha256(self.file) == self.sha256
-
-    def apply(self, *, judged_as: str = "it was checked") -> Completed:
-        """`terraform apply FILE`, only while FILE is the file that was judged."""
-        if not self.unchanged():
-            raise PlanChanged(
-                f"the plan file {self.file} changed or vanished since {judged_as}; nothing was applied"
-            )
-        return self.terraform.apply(self.file.name)
-
-
-def save_plan(terraform: Terraform, name: str, *, destroy: bool = False) -> SavedPlan:
-    """init, plan [-destroy] -out=NAME, show -json NAME, in the terraform's working directory."""
-    terraform.init()
-    if destroy:
-        terraform.plan_destroy(name)
-    else:
-        terraform.plan(name)
-    shown = terraform.show_json(name)
-    plan_file = terraform.workdir / name
-    if not plan_file.is_file():
-        raise TerraformFailed(f"{terraform.name} plan succeeded but wrote no plan file {plan_file}")
-    return SavedPlan(terraform, plan_file, file_sha256(plan_file), shown)
 
 
 # -- snapshots -----------------------------------------------------------------------------
@@ -283,13 +210,14 @@ class Judged:
 
 @dataclass(frozen=True)
 class Applied:
-    """The last snapshot after an apply, the ones written before it, and one line when the
-    apply did not complete."""
+    """The last snapshot after an apply, the ones written before it, one line when the
+    apply did not complete, and whether the result was verified after it completed."""
 
     snapshot: Snapshot
     path: Path
     failure: str | None = None
     earlier: tuple[Path, ...] = ()
+    verified: bool = False  # set only by a lane whose apply completed and was then verified
 
     @property
     def paths(self) -> list[Path]:
@@ -302,7 +230,7 @@ class Operation:
     """One operator lane as the command line drives it: judge, then (once confirmed) apply."""
 
     stack: str
-    judge: Callable[[], Judged]
+    judge: Callable[[Path], Judged]  # given the private directory the plan is kept in
     apply: Callable[[Judged], Applied] | None  # None: judge only, change nothing
     judgement: str  # what the judgement's snapshot is called in messages
     verb: str  # "deploy", "destroy"

@@ -8,19 +8,20 @@ and each step runs only if everything before it holds:
 2. the credentials are short-lived (refused ones are never used, not even to read);
 3. the account answers; the target's state is not locked; coupled stacks allow it; the
    synthesized backend is the target's own partition;
-4. terraform init, plan -destroy -out=FILE, show -json FILE; the contract is judged and
-   its snapshot written, freezing the scope before anything is deleted;
-5. (run) apply FILE, once its sha256 is shown to be the one the contract recorded;
+4. terraform init, plan -destroy -out=FILE, FILE copied into the lane's private
+   directory, show -json of the copy; the contract is judged and its snapshot written,
+   freezing the scope before anything is deleted;
+5. (run) apply the copy, once its sha256 is shown to be the one the contract recorded; an
+   apply that fails or is interrupted writes the proof of what was and was not destroyed;
 6. (run) verify: the state is empty, nothing tagged with the target is left, every
    preserved thing still exists; then the verification and proof snapshots.
 
-`contract(request, session)` is steps 1 to 4; `apply(request, contract)` is 5 and 6,
-and needs nothing but the request and the contract it is given.
+`contract(request, session, private)` is steps 1 to 4; `apply(request, contract)` is 5
+and 6, and needs nothing but the request and the contract it is given.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
 
 import boto3
@@ -29,9 +30,8 @@ from evidence.provenance import utc_now
 from evidence.snapshot import Snapshot
 from foundation.digests import file_sha256
 from foundation.topology import STACK_NAMES
-from guards.documents import InputError, load_synth, parse_document_bytes
+from guards.documents import load_synth
 from guards.findings import Finding, Status, error
-from guards.inventory import Inventory
 from guards.live.infrastructure import collect_infrastructure
 from guards.live.presence import collect_presence
 from guards.live.tagging import tagged_resources
@@ -50,7 +50,6 @@ from stackguard.lanes.operator import Access, Gathered, Judged, Request, SavedPl
 from stackguard.lanes.teardown_backend import read_backend
 from stackguard.preserve import presence_checks, preserved_identities
 from stackguard.synth import STACK_FILE, synthesize
-from stackguard.terraform import STALE_PLAN_MARK, Terraform, TerraformFailed, summary
 
 OPERATION = "teardown"
 LANE_CONTRACT, LANE_VERIFY, LANE_PROOF = "teardown-contract", "teardown-verify", "teardown"
@@ -73,7 +72,7 @@ def operation(request: Request, *, applies: bool) -> kernel.Operation:
     session = boto3.Session(region_name=request.config.region)
     return kernel.Operation(
         request.stack,
-        judge=lambda: contract(request, session),
+        judge=lambda private: contract(request, session, private),
         apply=(lambda judged: apply(request, judged)) if applies else None,
         judgement="the contract snapshot",
         verb="destroy",
@@ -87,7 +86,7 @@ def _reference(path: Path) -> dict[str, str]:
 
 
 def _record(request: Request, gate: kernel.CredentialGate, lane: str, gathered: Gathered) -> tuple[Snapshot, Path]:
-    gathered.details.update({"target": request.stack, **gate.details(request)})
+    gathered.details.update({"target": request.stack, **gate.details(request.allow_static_credentials)})
     return kernel.record(request, lane, gathered)
 
 
@@ -100,26 +99,26 @@ def _freeze(request: Request, gathered: Gathered, access: Access | None, saved: 
 # -- the contract ---------------------------------------------------------------------------
 
 
-def contract(request: Request, session: boto3.Session) -> Judged:
+def contract(request: Request, session: boto3.Session, private: Path) -> Judged:
     """Steps 1 to 4: stop at the first group of blockers, else plan and judge."""
     policy, target = request.policy, request.stack
     gathered = Gathered(details={"terraform_ran": False})
     gathered.add(target_scope(target, policy.teardown.allowed_stacks, STACK_NAMES))
-    if gathered.blocks:
+    if kernel.stops(request, gathered):
         return _freeze(request, gathered, None)
     access = kernel.open_access(request, session, gathered)
-    if gathered.blocks:
+    if kernel.stops(request, gathered):
         return _freeze(request, gathered, access)
     synthesize(request.config, request.out_dir)
     target_synth = load_synth(request.workdir / STACK_FILE)
     core_synth = load_synth(request.out_dir / "stacks" / "core" / STACK_FILE)
     backend = read_backend(request, access.clients, target_synth)
     gathered.add(backend.findings, {**target_synth.input_digests, **core_synth.input_digests, **backend.inputs})
-    if gathered.blocks:
+    if kernel.stops(request, gathered):
         return _freeze(request, gathered, access)
 
-    saved = kernel.save_plan(access.terraform, request.plan_name, destroy=True)
-    plan = _destroy_plan(request, saved)
+    saved = kernel.save_plan(access.terraform, request.plan_name, private, destroy=True)
+    plan = kernel.read_plan(saved, request.stack)
     owned = owned_by(target_synth.resources, backend.states.get(target) or [])
     preserved = preserve_set(
         preserved_identities(request.config, policy.teardown.preserve, access.account),
@@ -138,77 +137,37 @@ def contract(request: Request, session: boto3.Session) -> Judged:
     return _freeze(request, gathered, access, saved)
 
 
-def _destroy_plan(request: Request, saved: SavedPlan) -> Inventory:
-    try:
-        return parse_document_bytes(saved.shown, f"{saved.file} (show -json)", stack=request.stack, expect="plan")
-    except InputError as exc:
-        raise TerraformFailed(f"the destroy plan cannot be read: {exc}") from None
-
-
 # -- apply, verify, prove -------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class StateAfter:
-    """The target's state as terraform shows it after the apply, or why it could not be read."""
-
-    inventory: Inventory | None
-    problem: str | None = None
-
-    @property
-    def left(self) -> list[str] | None:
-        if self.inventory is None:
-            return None
-        return [r.address for r in self.inventory.resources if r.mode == "managed"]
-
-    def unreadable(self, target: str) -> Finding:
-        return error(RESIDUAL, "state", target, f"the state could not be read after the apply: {self.problem}")
-
-
-def state_after(request: Request, terraform: Terraform) -> StateAfter:
-    try:
-        shown = terraform.show_json()
-        where = f"{request.workdir} (show -json, after apply)"
-        return StateAfter(parse_document_bytes(shown, where, stack=request.stack, expect="state"))
-    except (TerraformFailed, InputError) as exc:
-        return StateAfter(None, str(exc))
+def _unreadable(target: str, after: kernel.StateAfter) -> Finding:
+    return error(RESIDUAL, "state", target, f"the state could not be read after the apply: {after.problem}")
 
 
 def apply(request: Request, contract: Judged) -> kernel.Applied:
     """Steps 5 and 6: apply exactly the contract's plan file, then verify and prove."""
-    saved = contract.saved
+    saved, target = contract.saved, request.stack
     if not contract.holds or saved is None:
         raise ValueError("apply needs a contract that holds")
     started = utc_now()
-    try:
-        result = saved.apply(judged_as="the contract was checked")
-    except kernel.PlanChanged as exc:
-        return _failed(request, contract, Gathered(started), str(exc), None)
-    after = state_after(request, saved.terraform)
-    if result.returncode != 0:
-        name, target = saved.terraform.name, request.stack
-        if STALE_PLAN_MARK in result.stderr:
-            reason = (
-                f"the saved plan is stale: {target}'s state changed after it was planned "
-                f"and {name} refused it; run `stackguard teardown plan {target}` "
-                "and review a new plan"
-            )
-        else:
-            reason = f"{name} apply failed (exit {result.returncode}): {summary(result.stderr)}"
-        return _failed(request, contract, Gathered(started), reason, after)
+    attempt = kernel.attempt_apply(
+        saved, target, judged_as="the contract was checked",
+        replan=f"run `stackguard teardown plan {target}` and review a new plan",
+    )
+    if attempt.failure is not None:
+        return _failed(request, contract, Gathered(started), attempt)
+    after = kernel.state_after(saved.terraform, target)
     verification, verification_path = _verify(request, contract, Gathered(started), after)
     return _prove(request, contract, Gathered(started), (verification, verification_path), after.left)
 
 
-def _failed(
-    request: Request, contract: Judged, gathered: Gathered, reason: str, after: StateAfter | None
-) -> kernel.Applied:
-    """A proof snapshot that says what was and was not destroyed, and why it stopped
-    (`after` is None when nothing was applied)."""
-    saved, target = contract.saved, request.stack
-    assert saved is not None  # only a contract that holds is applied
+def _failed(request: Request, contract: Judged, gathered: Gathered, attempt: kernel.Attempt) -> kernel.Applied:
+    """A proof snapshot that says what was and was not destroyed, and why it stopped."""
+    saved, target, after = contract.saved, request.stack, attempt.after
+    assert saved is not None and attempt.failure is not None  # only a contract that holds is applied
+    reason = attempt.failure
     deletes = contract.snapshot.details["destroy_set"]
-    gathered.add([*contract.snapshot.findings, apply_failed(target, str(saved.file), reason)])
+    gathered.add([*contract.snapshot.findings, apply_failed(target, str(saved.original), reason)])
     destroyed: list[str] | None = None
     not_destroyed: list[str] | None = None
     if after is None:
@@ -218,15 +177,15 @@ def _failed(
         gathered.add(f for f in state_residuals(target, after.inventory.resources) if f.status is not Status.PASS)
         gathered.inputs.update(after.inventory.input_digests)
     else:
-        gathered.add([after.unreadable(target)])
+        gathered.add([_unreadable(target, after)])
     gathered.inputs[str(contract.path)] = file_sha256(contract.path)
     gathered.waivers = contract.snapshot.waivers_applied
     gathered.details = {
         "contract": _reference(contract.path),
         "verification": None,
-        "plan_file": str(saved.file),
+        "plan_file": str(saved.original),
         "plan_file_sha256": saved.sha256,
-        "apply": {"completed": False, "attempted": after is not None, "reason": reason},
+        "apply": attempt.outcome(),
         "destroyed": destroyed,
         "not_destroyed": not_destroyed,
     }
@@ -234,7 +193,7 @@ def _failed(
     return kernel.Applied(snapshot, path, failure=f"{reason} (snapshot {path})")
 
 
-def _verify(request: Request, contract: Judged, gathered: Gathered, after: StateAfter) -> tuple[Snapshot, Path]:
+def _verify(request: Request, contract: Judged, gathered: Gathered, after: kernel.StateAfter) -> tuple[Snapshot, Path]:
     """Empty state, nothing of the target left live, every preserved thing still there."""
     access = contract.access
     assert access is not None  # only a contract that holds is applied
@@ -244,7 +203,7 @@ def _verify(request: Request, contract: Judged, gathered: Gathered, after: State
     if after.inventory is not None:
         gathered.add(state_residuals(target, after.inventory.resources), after.inventory.input_digests)
     else:
-        gathered.add([after.unreadable(target)])
+        gathered.add([_unreadable(target, after)])
     infrastructure, infrastructure_errors = collect_infrastructure(clients, regions)
     tagged, tagging_errors = tagged_resources(clients, regions, {"stack": target})
     presences, presence_errors = collect_presence(
@@ -295,11 +254,11 @@ def _prove(
     gathered.details = {
         "contract": _reference(contract.path),
         "verification": _reference(verification_path),
-        "plan_file": str(saved.file),
+        "plan_file": str(saved.original),
         "plan_file_sha256": saved.sha256,
         "apply": {"completed": True, "attempted": True},
         "destroyed": destroyed,
         "not_destroyed": not_destroyed,
     }
     snapshot, path = _record(request, contract.gate, LANE_PROOF, gathered)
-    return kernel.Applied(snapshot, path, earlier=(verification_path,))
+    return kernel.Applied(snapshot, path, earlier=(verification_path,), verified=True)

@@ -7,6 +7,7 @@ import datetime as dt
 import hashlib
 import json
 import os
+import stat
 from pathlib import Path
 
 import pytest
@@ -22,9 +23,11 @@ from stackguard.lanes.operator import (
     build_snapshot,
     gate_credentials,
     open_access,
+    private_directory,
     record,
     save_plan,
 )
+from stackguard.terraform import Terraform, find_binary
 from tests.support.operator_env import POLICY_FILE
 from tests.support.plans import CONFIG
 
@@ -63,31 +66,57 @@ class OfflineSession:
 # -- the saved plan -------------------------------------------------------------------------
 
 
+def terraform(tmp_path: Path) -> Terraform:
+    req = request(tmp_path)
+    return Terraform(find_binary("terraform"), req.workdir, os.environ)
+
+
 @pytest.fixture
-def saved(tmp_path, fake_terraform):
+def private(tmp_path):
+    with private_directory() as directory:
+        yield directory
+    assert not directory.exists(), "the private directory goes with everything in it"
+
+
+@pytest.fixture
+def saved(tmp_path, fake_terraform, private):
     fake_terraform.plan({"format_version": "1.2", "resource_changes": []})
-    return save_plan(request(tmp_path, environ=os.environ).terraform(), "deploy-k-1.tfplan")
+    return save_plan(terraform(tmp_path), "deploy-k-1.tfplan", private)
 
 
-def test_a_saved_plan_owns_its_file_digest_and_show_output(saved, fake_terraform, tmp_path):
+def test_a_saved_plan_owns_its_file_digest_and_show_output(saved, fake_terraform, tmp_path, private):
+    original = tmp_path / "cdktf.out" / "stacks" / "demo" / "deploy-k-1.tfplan"
     assert [call[0] for call in fake_terraform.calls()] == ["init", "plan", "show"]
-    assert saved.file == tmp_path / "cdktf.out" / "stacks" / "demo" / "deploy-k-1.tfplan"
+    assert saved.original == original and saved.file == private / "deploy-k-1.tfplan"
+    assert not original.exists(), "only the private copy is kept"
+    assert fake_terraform.calls()[2] == ["show", "-json", str(saved.file)], "what is shown is the copy"
     assert saved.sha256 == hashlib.sha256(saved.file.read_bytes()).hexdigest()
     assert json.loads(saved.shown)["resource_changes"] == []
-    assert saved.input_digests() == {str(saved.file): saved.sha256}
+    assert saved.input_digests() == {str(original): saved.sha256}
     assert saved.details()["plan_file_sha256"] == saved.sha256
 
 
-def test_a_destroy_plan_is_asked_for_with_destroy(tmp_path, fake_terraform):
+def test_the_private_directory_is_the_users_alone(private):
+    assert stat.S_IMODE(private.stat().st_mode) == 0o700 and private.stat().st_uid == os.getuid()
+
+
+def test_a_destroy_plan_is_asked_for_with_destroy(tmp_path, fake_terraform, private):
     fake_terraform.plan({"format_version": "1.2", "resource_changes": []})
-    save_plan(request(tmp_path, environ=os.environ).terraform(), "teardown-k-1.tfplan", destroy=True)
+    save_plan(terraform(tmp_path), "teardown-k-1.tfplan", private, destroy=True)
     assert fake_terraform.calls()[1] == ["plan", "-destroy", "-input=false", "-no-color", "-out=teardown-k-1.tfplan"]
 
 
 def test_an_unchanged_plan_file_is_applied_exactly(saved, fake_terraform):
     result = saved.apply()
     assert result.returncode == 0
-    assert fake_terraform.calls()[-1] == ["apply", "-input=false", "-no-color", saved.file.name]
+    assert fake_terraform.calls()[-1] == ["apply", "-input=false", "-no-color", str(saved.file)]
+    assert fake_terraform.applied() == [{"path": str(saved.file), "sha256": saved.sha256}]
+
+
+def test_swapping_the_original_after_review_changes_nothing_applied(saved, fake_terraform):
+    saved.original.write_bytes(b"a plan someone swapped in")
+    saved.apply()
+    assert fake_terraform.applied() == [{"path": str(saved.file), "sha256": saved.sha256}]
 
 
 @pytest.mark.parametrize("tamper", [lambda f: f.write_bytes(b"another plan"), Path.unlink], ids=["changed", "vanished"])
@@ -118,7 +147,7 @@ def test_the_flag_lets_static_keys_through_and_says_so(tmp_path):
     req = request(tmp_path, environ=environ, allow_static=True)
     gate = gate_credentials(req, OfflineSession(AKIA))
     assert not gate.blocks and gate.static_allowed
-    assert gate.details(req) == {"allow_static_credentials_flag": True, "static_credentials_allowed": True}
+    assert gate.details(req.allow_static_credentials) == {"allow_static_credentials_flag": True, "static_credentials_allowed": True}
 
 
 def test_short_lived_credentials_pass_visibly(tmp_path):
@@ -132,6 +161,28 @@ def test_refused_credentials_are_never_used_to_call_aws(tmp_path, fake_terraform
     access = open_access(request(tmp_path), OfflineSession(AKIA), gathered)
     assert access.account is None and gathered.blocks
     assert "account" not in gathered.details
+
+
+def test_terraform_is_given_the_resolved_credentials_and_nothing_else_of_aws(tmp_path, fake_terraform):
+    environ = {
+        "AWS_PROFILE": "old", "AWS_ACCESS_KEY": AKIA, "AWS_SECRET_KEY": SECRET, "AWS_SECURITY_TOKEN": "t" * 20,
+        "AWS_SHARED_CREDENTIALS_FILE": "/elsewhere", "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:1",
+        "TF_CLI_CONFIG_FILE": "/tf.rc", "TF_VAR_x": "1", "PATH": "/bin", "HOME": "/home/op", "PYTHONPATH": "/x",
+    }
+    gathered = Gathered()
+    access = open_access(request(tmp_path, environ=environ), OfflineSession(ASIA, "session-token"), gathered)
+    assert {f.subject for f in gathered.findings if f.blocks} == {"env:AWS_ACCESS_KEY"}  # the alias keys
+    env = access.terraform.env
+    assert {k: v for k, v in env.items() if k.startswith("AWS_")} == {
+        "AWS_ACCESS_KEY_ID": ASIA, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SESSION_TOKEN": "session-token",
+        "AWS_REGION": CONFIG.region, "AWS_DEFAULT_REGION": CONFIG.region, "AWS_ENDPOINT_URL_S3": "http://127.0.0.1:1",
+        "AWS_CONFIG_FILE": os.devnull, "AWS_SHARED_CREDENTIALS_FILE": os.devnull, "AWS_EC2_METADATA_DISABLED": "true",
+    }
+    assert {k: v for k, v in env.items() if not k.startswith("AWS_")} == {
+        "TF_CLI_CONFIG_FILE": "/tf.rc", "TF_VAR_x": "1", "PATH": "/bin", "HOME": "/home/op",
+    }
+    assert SECRET not in repr(access) and "session-token" not in repr(access)
+    assert access.terraform.scrubber.text(f"{SECRET} {'t' * 20}") == "(redacted) (redacted)"
 
 
 # -- the snapshot builder ----------------------------------------------------------------------

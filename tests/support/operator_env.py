@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -88,9 +89,46 @@ def operator_cli(outdir, tmp_path):
 
     def run(operation: str, *args: str, config: Path = CONFIG_FILE, policy: Path = POLICY_FILE) -> Run:
         code, stdout, stderr = in_process(
-            operation, *args, "--config", str(config), "--policy", str(policy),
-            "--out", str(outdir), "--evidence-dir", str(evidence), "--run-id", RUN_ID,
+            operation, *args, *common_arguments(config, policy, outdir, evidence),
         )
         return Run(code, stdout, stderr, evidence)
 
     return run
+
+
+def common_arguments(config: Path, policy: Path, outdir: Path, evidence: Path) -> list[str]:
+    return [
+        "--config", str(config), "--policy", str(policy), "--out", str(outdir),
+        "--evidence-dir", str(evidence), "--run-id", RUN_ID,
+    ]
+
+
+@pytest.fixture
+def operator_process(outdir, tmp_path, stackguard_bin):
+    """Run `stackguard <operation> ...` as a process of its own (signals reach it, not
+    the test), with this process's environment: the fake terraform, moto."""
+    evidence = tmp_path / "runs"
+
+    def run(operation: str, *args: str) -> Run:
+        completed = subprocess.run(
+            [*stackguard_bin, operation, *args, *common_arguments(CONFIG_FILE, POLICY_FILE, outdir, evidence)],
+            capture_output=True, text=True, timeout=180, cwd=REPO_ROOT,
+        )
+        return Run(completed.returncode, completed.stdout, completed.stderr, evidence)
+
+    return run
+
+
+def waiving_policy(directory: Path, *waivers: tuple[str, str]) -> Path:
+    """The policy, plus a waiver (expiring in 30 days) for each (rule, subject)."""
+    import datetime as dt
+
+    expires = dt.date.today() + dt.timedelta(days=30)
+    blocks = "".join(
+        f'\n[[waivers]]\nrule = "{rule}"\nsubject = "{subject}"\n'
+        f'justification = "A waiver of the test, to see what the lane does past it."\nexpires = {expires}\n'
+        for rule, subject in waivers
+    )
+    path = directory / "policy-with-waivers.toml"
+    path.write_text(POLICY_FILE.read_text() + blocks)
+    return path

@@ -99,7 +99,7 @@ def state_of(plan: dict, keep: set[str] | None = None) -> dict:
     """`terraform show -json` state holding the plan's managed resources (or those in `keep`)."""
     resources = [
         {"address": c["address"], "mode": "managed", "type": c["type"], "name": c["name"],
-         "provider_name": PROVIDER, "values": c["change"]["before"]}
+         "provider_name": PROVIDER, "values": c["change"]["before"] or c["change"]["after"]}
         for c in plan["resource_changes"]
         if c["mode"] == "managed" and (keep is None or c["address"] in keep)
     ]

@@ -1,4 +1,5 @@
-"""Only short-lived credentials may destroy; no credential value is ever repeated."""
+"""Only short-lived credentials may deploy or destroy, under whatever AWS name they are
+held; no credential value is ever repeated."""
 
 from __future__ import annotations
 
@@ -25,8 +26,21 @@ AKIA, ASIA, SECRET = "AKIAIOSFODNN7EXAMPLE", "ASIAIOSFODNN7EXAMPLE", "wJalrXUtnF
         # the environment's keys are what boto3 resolved: reported once
         ({"AWS_ACCESS_KEY_ID": AKIA, "AWS_SECRET_ACCESS_KEY": SECRET}, ResolvedCredentials.reduce("env", AKIA, None), {"env:AWS_ACCESS_KEY_ID"}),
         ({}, None, set()),
+        # the SDKs' aliases: some prefer them over a profile, so they are judged as keys
+        ({"AWS_ACCESS_KEY": AKIA, "AWS_SECRET_KEY": SECRET}, None, {"env:AWS_ACCESS_KEY"}),
+        ({"AWS_SECRET_KEY": SECRET}, ResolvedCredentials.reduce("sso", ASIA, "t"), {"env:AWS_SECRET_KEY"}),
+        ({"AWS_ACCESS_KEY_ID": ASIA, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SESSION_TOKEN": "t",
+          "AWS_ACCESS_KEY": AKIA, "AWS_SECRET_KEY": SECRET}, None, {"env:AWS_ACCESS_KEY"}),
+        ({"AWS_ACCESS_KEY_ID": ASIA, "AWS_SECRET_ACCESS_KEY": SECRET, "AWS_SECURITY_TOKEN": "t"}, None, set()),
+        # a long-lived key id under any other AWS name
+        ({"AWS_PROFILE": "sso", "AWS_BACKUP_KEY": AKIA}, ResolvedCredentials.reduce("sso", ASIA, "t"), {"env:AWS_BACKUP_KEY"}),
+        ({"NOT_AWS": AKIA}, None, set()),
     ],
-    ids=["akia", "akia-with-token", "no-token", "secret-only", "asia", "web-identity", "sso", "profile-keys", "env-once", "none"],
+    ids=[
+        "akia", "akia-with-token", "no-token", "secret-only", "asia", "web-identity", "sso", "profile-keys", "env-once",
+        "none", "alias-akia", "alias-secret-only", "alias-beside-short-lived", "security-token", "akia-anywhere",
+        "not-aws",
+    ],
 )
 def test_static_credentials(env, resolved, subjects):
     findings = credential_findings(env, resolved, allow_static=False)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.fake_terraform import FakeTerraform, fake_terraform  # noqa: F401 - fixture
-from tests.support.operator_env import BUCKET, account, operator_cli, outdir  # noqa: F401 - fixtures
+from tests.support.operator_env import BUCKET, account, operator_cli, operator_process, outdir  # noqa: F401 - fixtures
 from tests.support.plans import REGION
 
 

@@ -15,7 +15,7 @@ def core_plan(stacks) -> dict:
     return create_plan(stacks["core"], "core")
 
 
-def test_clean_core_deploy_applies_exactly_the_checked_plan_once(deploy, terraform, ready_backend, core_plan):
+def test_clean_core_deploy_applies_exactly_the_checked_plan_once(deploy, terraform, ready_backend, core_plan, outdir):
     terraform.plan(core_plan)
     run = deploy("core", "--auto-approve")
     assert run.code == 0, run.stdout + run.stderr
@@ -23,12 +23,16 @@ def test_clean_core_deploy_applies_exactly_the_checked_plan_once(deploy, terrafo
     assert [call[0] for call in calls] == ["init", "plan", "show", "apply"]
     plan_file = next(a.split("=", 1)[1] for a in calls[1] if a.startswith("-out="))
     assert "-input=false" in calls[0] and "-input=false" in calls[1] and "-input=false" in calls[3]
-    assert calls[2] == ["show", "-json", plan_file]
-    assert calls[3][-1] == plan_file
+    [applied] = terraform.applied()
+    assert calls[2] == ["show", "-json", applied["path"]], "what is judged is the private copy"
+    assert calls[3][-1] == applied["path"] and applied["path"].endswith(f"/{plan_file}")
     checked = run.snapshot("deploy-plan")
     assert checked["overall_pass"] is True
     assert checked["details"]["plan_file_sha256"] == checked["input_digests"][checked["details"]["plan_file"]]
+    assert checked["details"]["plan_file_sha256"] == applied["sha256"]
     assert checked["details"]["plan_file"].endswith(plan_file)
+    workdir = outdir / "stacks" / "core"
+    assert not list(workdir.glob("*.tfplan*")), "neither the plan nor its unredacted show -json is left beside it"
     live = run.snapshot("deploy-live")
     assert live["overall_pass"] is True
     assert live["details"]["stack"] == "core"

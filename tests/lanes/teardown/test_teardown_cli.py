@@ -8,6 +8,7 @@ import io
 import json
 import re
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -30,17 +31,22 @@ def test_clean_destroy_is_applied_once_with_the_plan_file_that_was_checked(accou
     result = teardown("run", "demo", "--auto-approve")
 
     assert result.code == 0, result.stderr
-    assert terraform.calls() == [
+    calls = terraform.calls()
+    [applied] = terraform.applied()
+    copy = applied["path"]
+    assert calls == [
         ["init", "-input=false", "-no-color"],
         ["plan", "-destroy", "-input=false", "-no-color", f"-out={PLAN}"],
-        ["show", "-json", PLAN],
-        ["apply", "-input=false", "-no-color", PLAN],
+        ["show", "-json", copy],
+        ["apply", "-input=false", "-no-color", copy],
         ["show", "-json"],
     ]
+    assert copy.endswith(f"/{PLAN}") and Path(copy).is_absolute() and not copy.startswith(str(outdir))
     contract = result.snapshot("teardown-contract")
     plan_file = outdir / "stacks" / "demo" / PLAN
     assert contract["overall_pass"] and contract["details"]["plan_file"] == str(plan_file)
-    assert contract["details"]["plan_file_sha256"] == sha256(plan_file)
+    assert contract["details"]["plan_file_sha256"] == applied["sha256"]
+    assert not plan_file.exists() and not Path(copy).parent.exists(), "no plan file outlives the lane"
     assert contract["details"]["destroy_set"] == sorted(
         c["address"] for c in demo_plan["resource_changes"] if c["mode"] == "managed"
     )

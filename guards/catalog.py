@@ -745,6 +745,8 @@ DESTROY_APPLY_FAILED = _code(
     why="a half-applied teardown leaves a stack in between: part gone, part billing",
     severity="high",
     remediation="read the snapshot's destroyed and not_destroyed lists, then plan the teardown again",
+    # a waiver would let the proof of a failed apply pass a verdict
+    waivable=False,
 )
 DEPLOY_APPLY_FAILED = _code(
     "deploy-apply-failed",
@@ -760,4 +762,6 @@ DEPLOY_APPLY_FAILED = _code(
         "read the snapshot's state_resources, created and not_created, fix the cause, then run the deploy "
         "again (it plans from the state as it is)"
     ),
+    # a waiver would let the record of a failed apply pass a verdict
+    waivable=False,
 )

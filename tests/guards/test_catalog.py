@@ -21,6 +21,8 @@ README = REPO_ROOT / "README.md"
 NOT_WAIVABLE = {
     "preserve-violation", "destroy-out-of-scope", "destroy-unexpected-action", "static-credentials",
     "state-locked", "deploy-order", "destroy-order",
+    # the record of a failed apply: a waiver would let it pass a verdict
+    "destroy-apply-failed", "deploy-apply-failed",
 }
 
 

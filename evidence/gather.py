@@ -15,6 +15,7 @@ from evidence.remote_layout import is_s3_url, parse_evidence_url
 from evidence.snapshot import Snapshot
 from evidence.store import EvidenceError, find_snapshots, read_snapshot
 from foundation.errors import StackguardError
+from foundation.files import is_regular_file
 
 
 def local_snapshots(run_dir: Path, run_id: str | None = None) -> tuple[list[Snapshot], list[str]]:
@@ -23,6 +24,8 @@ def local_snapshots(run_dir: Path, run_id: str | None = None) -> tuple[list[Snap
         raise StackguardError(f"{run_dir}: no such directory")
     snapshots, problems = [], []
     for path in find_snapshots(run_dir):
+        if not is_regular_file(path):  # a FIFO or device planted in the tree: bad input, at once
+            raise EvidenceError(f"{path}: not a regular file; the evidence tree holds only snapshot files")
         try:
             snapshot = read_snapshot(path)
         except EvidenceError as exc:

@@ -91,6 +91,6 @@ def test_a_fifo_under_the_evidence_tree_does_not_hang_the_verdict(tmp_path):
     worker = threading.Thread(target=lambda: outcome.append(in_process("verdict", str(tmp_path / "runs"))), daemon=True)
     worker.start()
     worker.join(timeout=60)
-    code, stdout, _ = outcome[0]
-    assert code != 0
-    assert "not a regular file" in stdout
+    code, stdout, stderr = outcome[0]
+    assert code == 2
+    assert "not a regular file" in stderr and len(stderr.strip().splitlines()) == 1

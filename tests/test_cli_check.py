@@ -98,7 +98,7 @@ def test_verdict_without_required_snapshot_blocks(stackguard_bin, tmp_path):
         # Markdown is not TOML: the repository's own README, present in every clone.
         pytest.param(["check", "plan", CORPUS / PLAN_WITH_NATS, "--policy", REPO_ROOT / "README.md"], "README.md", marks=needs_corpus(PLAN_WITH_NATS)),
         (["verdict", "/nonexistent"], "no such directory"),
-        (["check", "plan", PLAN_WITH_NATS, "--run-id", "../../x"], "run id '../../x' must be"),
+        (["check", "plan", CORPUS / PLAN_WITH_NATS, "--run-id", "../../x"], "run id '../../x' must be"),
         (["check", "synth", "/nonexistent/cdktf.out", "--run-id", "a/b"], "run id 'a/b' must be"),
         (["verdict", "/nonexistent", "--run-id", ".."], "run id '..' must be"),
     ],
@@ -190,7 +190,7 @@ def test_a_waiver_for_an_unknown_or_unwaivable_code_exits_2_with_one_line(tmp_pa
 
 def test_a_run_id_from_the_environment_is_refused_before_anything_runs(tmp_path, monkeypatch):
     monkeypatch.setenv("STACKGUARD_RUN_ID", "../../outside")
-    code, stdout, stderr = in_process("check", "plan", str(PLAN_WITH_NATS), "--evidence-dir", str(tmp_path / "ev"))
+    code, stdout, stderr = in_process("check", "plan", str(corpus_file(PLAN_WITH_NATS)), "--evidence-dir", str(tmp_path / "ev"))
     assert code == 2, stdout + stderr
     assert stderr.startswith("error: run id '../../outside' must be") and len(stderr.strip().splitlines()) == 1
     assert not (tmp_path / "ev").exists() and not (tmp_path / "outside").exists()
@@ -204,7 +204,7 @@ def big_plan(tmp_path, monkeypatch):
     """A valid plan padded past 1 MiB (and no limit set in the environment, restored after)."""
     monkeypatch.setenv("STACKGUARD_MAX_INPUT_MB", "512")
     plan = tmp_path / "big.json"
-    plan.write_bytes(PLAN_WITH_NATS.read_bytes() + b" " * (3 << 19))
+    plan.write_bytes(corpus_file(PLAN_WITH_NATS).read_bytes() + b" " * (3 << 19))
     return plan
 
 

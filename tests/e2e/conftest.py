@@ -128,7 +128,10 @@ class Engine:
             timeout=TERRAFORM_SECONDS, check=False,
         )
         if check and answer.returncode != 0:
-            pytest.fail(f"terraform {' '.join(args)} exited {answer.returncode}:\n{answer.stderr[-3000:]}\n{answer.stdout[-2000:]}")
+            pytest.fail(
+                f"terraform {' '.join(args)} exited {answer.returncode} (moto's log: {self.root / 'moto-server.log'}):\n"
+                f"{answer.stderr[-3000:]}\n{answer.stdout[-2000:]}"
+            )
         return answer
 
     def stackguard(self, *args: str) -> subprocess.CompletedProcess[str]:

@@ -11,6 +11,7 @@ from guards.live.existence import IAM_ACTIONS, confirm_existence, resource_kind
 from guards.live.tagging import tagged_resources
 from guards.live_facts import TaggedResource
 from guards.teardown.verification import live_residuals
+from tests.conftest import REPO_ROOT
 from tests.support.refusals import refuse
 
 REGION = "eu-west-2"
@@ -153,5 +154,7 @@ def test_resource_kind(arn, kind):
     assert resource_kind(arn) == kind
 
 
-def test_every_action_asked_is_an_iam_action():
+def test_every_action_asked_is_an_iam_action_the_readme_names():
+    readme = " ".join((REPO_ROOT / "README.md").read_text().split())
     assert all(action.count(":") == 1 and action.split(":")[1][:1].isupper() for action in IAM_ACTIONS)
+    assert [action for action in IAM_ACTIONS if f"`{action}`" not in readme] == []

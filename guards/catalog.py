@@ -597,9 +597,10 @@ RESIDUAL_RESOURCE = _code(
         "a billed resource is left in the account (an RDS instance, an unattached Elastic IP); "
         "`check live` reports it only as ERROR when it could not look. After a teardown: a resource still "
         "in the target's state, a billed resource tagged with the target (an ECS service with desired "
-        "count > 0, ...), or anything the tagging API still lists under `stack=<target>`. In the destroy "
-        "contract: a managed resource the destroy plan forgets (`removed` with `destroy = false`), which "
-        "leaves it in the account unmanaged"
+        "count > 0, ...), or anything the tagging API still lists under `stack=<target>` unless its own "
+        "service's describe says it is gone (an INACTIVE task definition or cluster, a DRAINING service, "
+        "not found); a describe that fails is an ERROR. In the destroy contract: a managed resource the "
+        "destroy plan forgets (`removed` with `destroy = false`), which leaves it in the account unmanaged"
     ),
     why="what a teardown leaves behind keeps billing, unseen",
     severity="high",
@@ -607,7 +608,8 @@ RESIDUAL_RESOURCE = _code(
         "delete what is left, or find which stack should own it; drop the `removed { lifecycle { destroy = "
         "false } }` block so the teardown deletes it (or waive it with a justification if it must outlive the stack)"
     ),
-    # The teardown's verification also reads the tagging API (tag:GetResources).
+    # The teardown's verification also reads the tagging API (tag:GetResources) and confirms
+    # what it lists with the describe calls of guards.live.existence.IAM_ACTIONS.
     iam=("rds:DescribeDBInstances", "rds:ListTagsForResource", "ec2:DescribeAddresses", *_STS),
 )
 BACKEND_STATE_UNREADABLE = _code(
@@ -764,4 +766,24 @@ DEPLOY_APPLY_FAILED = _code(
     ),
     # a waiver would let the record of a failed apply pass a verdict
     waivable=False,
+)
+TASK_DEFINITION_LEFT_ACTIVE = _code(
+    "task-definition-left-active",
+    applies="teardown",
+    summary=(
+        "after a teardown, ECS task definition revisions tagged with the target are still ACTIVE; one "
+        "finding per family (its ARN without a revision), naming the revisions"
+    ),
+    why=(
+        "terraform deregisters the revisions its state holds, so an ACTIVE one was registered outside it "
+        "(a CI rollout, `skip_destroy`, a failed replacement). It bills nothing, which is why it is not a "
+        "`residual-resource`, but such revisions pile up unseen and can still be run, naming roles and "
+        "secrets that no longer exist"
+    ),
+    severity="low",
+    remediation=(
+        "deregister them (`aws ecs deregister-task-definition --task-definition FAMILY:REVISION`), or waive "
+        "the family if something outside the stack owns it"
+    ),
+    iam=("tag:GetResources", "ecs:DescribeTaskDefinition"),
 )

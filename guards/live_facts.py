@@ -76,12 +76,24 @@ class Spend:
 
 
 @dataclass(slots=True, frozen=True)
+class Confirmation:
+    """What a resource's own service says of one the tagging API lists: the tagging API
+    keeps listing what is gone (deregistered task definitions, deleted clusters, ...)."""
+
+    state: Literal["exists", "gone", "unreadable"]
+    method: str  # the IAM action asked, e.g. ecs:DescribeTaskDefinition
+    said: str | None = None  # the service's word: ACTIVE, INACTIVE, MISSING, an error code
+
+
+@dataclass(slots=True, frozen=True)
 class TaggedResource:
     """A resource the Resource Groups Tagging API lists with its tags."""
 
     arn: str
     region: str
     tags: dict[str, str] = field(default_factory=dict)
+    #: None when no describe call of its service is known: it counts as still there.
+    confirmation: Confirmation | None = None
 
 
 @dataclass(slots=True, frozen=True)

@@ -121,6 +121,6 @@ def aws(moto_endpoint, monkeypatch):
 @pytest.fixture
 def subscribers_served(monkeypatch):
     """The moto server answers budgets `DescribeSubscribersForNotification` (see the shim)."""
-    from tests.support.moto_shims import serve_budget_subscribers
+    from tests.support.moto_server import serve_budget_subscribers
 
     serve_budget_subscribers(monkeypatch)

@@ -69,9 +69,10 @@ def packages_below(root: Path, names) -> list[Path]:
 
 
 def test_tests_mirror_the_code_tree():
-    """Every test folder names a package or subpackage of the code (or the shared support)."""
+    """Every test folder names a package or subpackage of the code (or the shared support, or
+    the end-to-end journeys, which cross the whole tree with the real engine)."""
     code = {path.relative_to(REPO_ROOT) for path in packages_below(REPO_ROOT, PROJECT_PACKAGES)}
     mirrored = {path.relative_to(REPO_ROOT / "tests") for path in packages_below(REPO_ROOT / "tests", [""])}
-    allowed_extra = {Path("support"), Path("lanes/deploy"), Path("lanes/teardown")}
+    allowed_extra = {Path("support"), Path("e2e"), Path("lanes/deploy"), Path("lanes/teardown")}
     stray = sorted(str(p) for p in mirrored - allowed_extra if p not in code and Path("stackguard", p) not in code)
     assert stray == []

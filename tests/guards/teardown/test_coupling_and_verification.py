@@ -6,7 +6,7 @@ from foundation.topology import STACK_NAMES
 from guards.documents import collect_synth
 from guards.findings import Status
 from guards.inventory import Resource
-from guards.live_facts import Presence, TaggedResource
+from guards.live_facts import Confirmation, Presence, TaggedResource
 from guards.teardown.coupling import dependents_gone, remote_state_sources, sources_present
 from guards.teardown.verification import (
     apply_outcome,
@@ -64,6 +64,45 @@ def test_residuals_are_the_targets_in_this_environment_once_per_arn():
         ("arn:aws:logs:r:1:log-group:x", Status.FAIL),
     ]
     assert statuses(live_residuals("demo", "dev_min", [], [])) == [("live", Status.PASS)]
+
+
+def test_listed_resources_are_judged_by_their_services_word():
+    ours = {"stack": "demo"}
+
+    def listed(arn: str, state: str | None, said: str | None = None) -> TaggedResource:
+        confirmation = Confirmation(state, "ecs:DescribeX", said) if state else None
+        return TaggedResource(f"arn:aws:ecs:r:1:{arn}", "r", ours, confirmation)
+
+    findings = live_residuals(
+        "demo",
+        "dev_min",
+        [],
+        [
+            listed("cluster/gone", "gone", "INACTIVE"),
+            listed("cluster/up", "exists", "ACTIVE"),
+            listed("cluster/unasked", None),
+            listed("cluster/refused", "unreadable", "AccessDenied"),
+            listed("task-definition/api:10", "exists", "ACTIVE"),
+            listed("task-definition/api:2", "exists", "ACTIVE"),
+            listed("task-definition/api:1", "gone", "INACTIVE"),
+            listed("task-definition/worker:3", "unreadable", "ThrottlingException"),
+        ],
+    )
+
+    assert {(f.code, f.subject.split(":", 5)[5], f.status) for f in findings} == {
+        ("residual-resource", "cluster/up", Status.FAIL),
+        ("residual-resource", "cluster/unasked", Status.FAIL),
+        ("residual-resource", "cluster/refused", Status.ERROR),
+        ("residual-resource", "task-definition/worker:3", Status.ERROR),
+        ("task-definition-left-active", "task-definition/api", Status.FAIL),
+    }
+    messages = {f.subject.split(":", 5)[5]: f.message for f in findings}
+    assert "ecs:DescribeX failed with AccessDenied" in messages["cluster/refused"]
+    assert messages["task-definition/api"].startswith("revision(s) 2, 10 still ACTIVE")
+    only_gone = live_residuals("demo", "dev_min", [], [listed("cluster/gone", "gone", "INACTIVE")])
+    assert [(f.status, f.message) for f in only_gone] == [
+        (Status.PASS, "nothing tagged stack=demo is left (1 listed but confirmed gone)")
+    ]
 
 
 def test_state_presence_and_outcome():

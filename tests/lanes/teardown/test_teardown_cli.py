@@ -220,6 +220,24 @@ def test_a_residual_ecs_service_fails_the_verification(account, terraform, teard
     assert blockers(result.snapshot("teardown")) == {("residual-resource", service)}
 
 
+def test_what_the_destroy_deregistered_or_deleted_is_not_a_residual(account, terraform, teardown):
+    """After a real destroy the tagging API still lists the INACTIVE task definition and
+    cluster under stack=demo; their own describes say they are gone."""
+    ecs = account.client("ecs", region_name=REGION)
+    tags = [{"key": "stack", "value": "demo"}, {"key": "environment", "value": "dev_min"}]
+    task = ecs.register_task_definition(family="devmin-demo-api", containerDefinitions=[{"name": "api", "image": "nginx", "memory": 512}], tags=tags)
+    ecs.deregister_task_definition(taskDefinition=task["taskDefinition"]["taskDefinitionArn"])
+    ecs.delete_cluster(cluster=ecs.create_cluster(clusterName="devmin-demo-cluster", tags=tags)["cluster"]["clusterArn"])
+
+    result = teardown("run", "demo", "--auto-approve")
+
+    assert result.code == 0, result.stderr
+    verification = result.snapshot("teardown-verify")
+    assert verification["details"]["tagged_listed"] == 2 and verification["details"]["live_residuals"] == []
+    (residual,) = [f for f in verification["findings"] if f["code"] == "residual-resource" and f["subject"] == "live"]
+    assert residual["message"] == "nothing tagged stack=demo is left (2 listed but confirmed gone)"
+
+
 def test_a_stale_plan_stops_cleanly(account, terraform, teardown, demo_plan, outdir):
     terraform.apply_fails(1, "\n\u2577\n\u2502 Error: Saved plan is stale\n\u2502 \n\u2502 The given plan file can no longer be applied because the state was changed by another operation after the plan was created.\n\u2575\n")
     terraform.state(state_of(demo_plan))

@@ -1,0 +1,224 @@
+"""The real engine against an emulated account: terraform and the hashicorp/aws provider
+from the local mirror, driven against moto in server mode (tests/support/moto_server.py).
+
+Once per session: the moto server (its own process, every shim), the terraform CLI
+configuration (filesystem mirror only), an e2e `platform.toml` (the shipped one, pinned to
+the mirror's provider and few retries) and the environment every subprocess runs in. That
+environment is built from scratch for AWS: no variable of the caller's reaches terraform
+or stackguard, so a real account cannot be touched.
+
+A machine without terraform or the mirror skips these tests with the reason, unless
+STACKGUARD_E2E_REQUIRED=1 (CI), which makes that a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import secrets
+import selectors
+import shutil
+import string
+import subprocess
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CONFIG_FILE, REPO_ROOT
+from tests.support.moto_server import write_tls_files
+
+REQUIRED_VARIABLE = "STACKGUARD_E2E_REQUIRED"
+MIRROR_VARIABLE = "STACKGUARD_TF_MIRROR"
+DEFAULT_MIRROR = Path("/opt/tf-plugins")
+PROVIDER_VERSION = "5.100.0"
+TERRAFORM_MINIMUM = (1, 10)  # the S3 backend's use_lockfile
+#: Provider retries on a refused call: low, so an emulator gap fails in seconds, not minutes.
+MAX_RETRIES = 2
+REGION = "eu-west-2"
+SERVER_START_SECONDS = 60
+TERRAFORM_SECONDS = 600
+
+CLI_CONFIG = """provider_installation {{
+  filesystem_mirror {{
+    path    = "{mirror}"
+    include = ["registry.terraform.io/hashicorp/*"]
+  }}
+  direct {{
+    exclude = ["registry.terraform.io/hashicorp/*"]
+  }}
+}}
+"""
+
+
+def _platform_dir() -> str:
+    machine = {"x86_64": "amd64", "aarch64": "arm64", "arm64": "arm64"}.get(platform.machine().lower(), platform.machine())
+    return f"{sys.platform}_{machine}"
+
+
+def _terraform_version(binary: str) -> tuple[int, ...] | None:
+    try:
+        answer = subprocess.run([binary, "version", "-json"], capture_output=True, text=True, timeout=60, check=False)
+        text = json.loads(answer.stdout)["terraform_version"]
+        return tuple(int(part) for part in text.split("-")[0].split("."))
+    except (OSError, ValueError, KeyError, subprocess.TimeoutExpired):
+        return None
+
+
+def missing_engine(mirror: Path) -> str | None:
+    """Why the real engine cannot run here, or None when it can."""
+    binary = shutil.which("terraform")
+    if binary is None:
+        return "terraform is not on PATH"
+    version = _terraform_version(binary)
+    if version is None or version[:2] < TERRAFORM_MINIMUM:
+        shown = ".".join(map(str, version)) if version else "unreadable"
+        return f"terraform {shown} at {binary}: {'.'.join(map(str, TERRAFORM_MINIMUM))} or later is needed"
+    provider = mirror / "registry.terraform.io" / "hashicorp" / "aws" / PROVIDER_VERSION / _platform_dir()
+    if not provider.is_dir():
+        return f"no hashicorp/aws {PROVIDER_VERSION} in the provider mirror ({provider} is missing; set {MIRROR_VARIABLE})"
+    return None
+
+
+def _fake_short_lived_credentials() -> dict[str, str]:
+    """Session credentials in AWS's shapes (ASIA...: short-lived, so no static-credentials
+    finding), random so nothing can mistake them for real ones."""
+    upper = string.ascii_uppercase + string.digits
+    return {
+        "AWS_ACCESS_KEY_ID": "ASIA" + "".join(secrets.choice(upper) for _ in range(16)),
+        "AWS_SECRET_ACCESS_KEY": secrets.token_urlsafe(30),
+        "AWS_SESSION_TOKEN": secrets.token_urlsafe(60),
+    }
+
+
+def _clean_environment() -> dict[str, str]:
+    """The caller's environment without anything that steers AWS or terraform."""
+    return {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "STACKGUARD_"))}
+
+
+def write_e2e_config(directory: Path) -> Path:
+    """The shipped platform.toml, pinned to the mirror's provider and a low retry count."""
+    import tomli_w
+
+    config = tomllib.loads(CONFIG_FILE.read_text())
+    config["tooling"] |= {"aws_provider_version": PROVIDER_VERSION, "aws_max_retries": MAX_RETRIES}
+    path = directory / "platform.toml"
+    path.write_text(tomli_w.dumps(config))
+    return path
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What the e2e tests share: the emulated account's endpoints and the run environment."""
+
+    root: Path
+    endpoint: str  # HTTPS: what terraform, stackguard and boto3 use
+    plain_endpoint: str  # plain HTTP to the same account
+    env: dict[str, str]
+    config_file: Path
+    terraform_bin: str
+
+    def terraform(self, workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        """`terraform ARGS` in `workdir`; a failure shows terraform's own last words."""
+        answer = subprocess.run(
+            [self.terraform_bin, *args], cwd=workdir, env=self.env, capture_output=True, text=True,
+            timeout=TERRAFORM_SECONDS, check=False,
+        )
+        if check and answer.returncode != 0:
+            pytest.fail(
+                f"terraform {' '.join(args)} exited {answer.returncode} (moto's log: {self.root / 'moto-server.log'}):\n"
+                f"{answer.stderr[-3000:]}\n{answer.stdout[-2000:]}"
+            )
+        return answer
+
+    def stackguard(self, *args: str) -> subprocess.CompletedProcess[str]:
+        """The installed console script, run as a user would, in this environment."""
+        binary = shutil.which("stackguard", path=str(Path(sys.executable).parent))
+        assert binary, "the stackguard console script is not installed (pip install -e '.[test]')"
+        return subprocess.run(
+            [binary, *args], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=300, check=False
+        )
+
+    def client(self, service: str, *, plain: bool = False):
+        """A boto3 client on the emulated account: HTTPS, or plain HTTP when `plain`."""
+        import boto3
+        from botocore.config import Config
+
+        return boto3.Session(region_name=REGION).client(
+            service,
+            endpoint_url=self.plain_endpoint if plain else self.endpoint,
+            aws_access_key_id=self.env["AWS_ACCESS_KEY_ID"],
+            aws_secret_access_key=self.env["AWS_SECRET_ACCESS_KEY"],
+            aws_session_token=self.env["AWS_SESSION_TOKEN"],
+            verify=self.env["AWS_CA_BUNDLE"],
+            config=Config(retries={"max_attempts": 1}),
+        )
+
+
+def _start_server(root: Path, cert: Path, key: Path) -> tuple[subprocess.Popen[str], dict[str, int]]:
+    """The server process and its ports, read from the line it prints once it listens."""
+    log = (root / "moto-server.log").open("w")
+    server = subprocess.Popen(
+        [sys.executable, "-m", "tests.support.moto_server", "--cert", str(cert), "--key", str(key)],
+        cwd=REPO_ROOT,
+        env=_clean_environment() | {"PYTHONPATH": str(REPO_ROOT)},
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=log,
+        text=True,
+    )
+    with selectors.DefaultSelector() as ready:
+        ready.register(server.stdout, selectors.EVENT_READ)
+        line = server.stdout.readline() if ready.select(SERVER_START_SECONDS) else ""
+    if not line:
+        server.kill()
+        server.wait()
+        pytest.fail(f"the moto server did not start; its log: {root / 'moto-server.log'}")
+    return server, json.loads(line)
+
+
+@pytest.fixture(scope="session")
+def engine(tmp_path_factory) -> Engine:
+    mirror = Path(os.environ.get(MIRROR_VARIABLE, DEFAULT_MIRROR))
+    if (reason := missing_engine(mirror)) is not None:
+        if os.environ.get(REQUIRED_VARIABLE) == "1":
+            pytest.fail(f"end-to-end tests are required ({REQUIRED_VARIABLE}=1) but cannot run: {reason}")
+        pytest.skip(f"end-to-end tests need the real engine: {reason}")
+    root = tmp_path_factory.mktemp("e2e")
+    cert, key = write_tls_files(root)
+    cli_config = root / "terraform.rc"
+    cli_config.write_text(CLI_CONFIG.format(mirror=mirror))
+    server, ports = _start_server(root, cert, key)
+    env = _clean_environment() | _fake_short_lived_credentials() | {
+        "AWS_ENDPOINT_URL": f"https://127.0.0.1:{ports['https']}",
+        "AWS_REGION": REGION,
+        "AWS_DEFAULT_REGION": REGION,
+        "AWS_CA_BUNDLE": str(cert),  # boto3 and the provider's SDK
+        "SSL_CERT_FILE": str(cert),  # Go's TLS (terraform's S3 backend)
+        "AWS_CONFIG_FILE": os.devnull,
+        "AWS_SHARED_CREDENTIALS_FILE": os.devnull,
+        "AWS_EC2_METADATA_DISABLED": "true",
+        "TF_CLI_CONFIG_FILE": str(cli_config),
+        "TF_IN_AUTOMATION": "1",
+        "CHECKPOINT_DISABLE": "1",
+        "PYTHONPATH": str(REPO_ROOT),  # the console script runs this checkout
+    }
+    try:
+        yield Engine(
+            root=root,
+            endpoint=env["AWS_ENDPOINT_URL"],
+            plain_endpoint=f"http://127.0.0.1:{ports['http']}",
+            env=env,
+            config_file=write_e2e_config(root),
+            terraform_bin=shutil.which("terraform") or "terraform",
+        )
+    finally:
+        server.stdin.close()  # the server's cue to stop
+        try:
+            server.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()

@@ -220,7 +220,10 @@ def _verify(request: Request, contract: Judged, gathered: Gathered, after: kerne
     gathered.details = {
         "regions": regions,
         "state_resources_left": None if left is None else len(left),
-        "live_residuals": sorted(f.subject for f in residuals if f.status is not Status.PASS),
+        "live_residuals": sorted(f.subject for f in residuals if f.code == RESIDUAL and f.status is not Status.PASS),
+        "active_task_definitions": sorted(
+            f.subject for f in residuals if f.code != RESIDUAL and f.status is not Status.PASS
+        ),
         "tagged_listed": len(tagged),
         "preserved": [{"name": p.name, "subject": p.subject, "exists": p.exists} for p in presences],
     }

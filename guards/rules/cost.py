@@ -8,7 +8,7 @@ as unverifiable unless waived.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 
 from guards import catalog
 from guards.catalog import CATALOG, Code
@@ -18,15 +18,8 @@ from guards.policy import SWITCH_CODES, KnownModule, Policy
 from guards.registry import rule, with_passes
 from guards.values import UNKNOWN, attribute, is_token
 
-FORBIDDEN_CODES = (
-    catalog.FORBIDDEN_NAT_GATEWAY,
-    catalog.FORBIDDEN_LOAD_BALANCER,
-    catalog.ALWAYS_ON_FLEET,
-    catalog.FORBIDDEN_EKS_CLUSTER,
-    catalog.FORBIDDEN_VPC_ENDPOINT,
-    catalog.FORBIDDEN_GLOBAL_ACCELERATOR,
-    catalog.UNVERIFIABLE_RESOURCE,
-)
+#: What a forbidden type can be: what a module switch can create, or what cannot be seen into.
+FORBIDDEN_CODES = (*SWITCH_CODES, catalog.UNVERIFIABLE_RESOURCE)
 #: The endpoint type Terraform gives an `aws_vpc_endpoint` that does not say.
 DEFAULT_ENDPOINT_KIND = "Gateway"
 #: Provisioners that copy files; every other kind runs a command.
@@ -98,19 +91,23 @@ def _where(lifecycle: str | None) -> str:
     return "a persistent stack" if lifecycle else "a stack of unknown lifecycle (fail-closed)"
 
 
+def _not_ephemeral(
+    inventory: Inventory, policy: Policy, types: Collection[str]
+) -> tuple[list[tuple[Resource, str | None]], int]:
+    """Resources of `types` that bill after apply, with their lifecycle, except those in an
+    ephemeral stack (which a teardown removes); and how many of `types` were checked."""
+    candidates = [r for r in inventory.resources if r.type in types and r.bills_after_apply]
+    judged = [(r, lifecycle) for r in candidates if (lifecycle := _service_lifecycle(r, policy)) != "ephemeral"]
+    return judged, len(candidates)
+
+
 @rule("always-on-services", codes=(catalog.ALWAYS_ON_FLEET,))
 def always_on_services(inventory: Inventory, policy: Policy) -> list[Finding]:
     """Services with desired count > 0, or the DAEMON scheduling strategy (a task on every
     container instance, whatever the desired count), in a persistent (or unidentified) stack."""
     findings: list[Finding] = []
-    checked = 0
-    for resource in inventory.resources:
-        if resource.type not in policy.cost.service_types or not resource.bills_after_apply:
-            continue
-        checked += 1
-        lifecycle = _service_lifecycle(resource, policy)
-        if lifecycle == "ephemeral":
-            continue
+    judged, checked = _not_ephemeral(inventory, policy, policy.cost.service_types)
+    for resource, lifecycle in judged:
         where = _where(lifecycle)
         strategy = attribute(resource, "scheduling_strategy")
         desired = attribute(resource, "desired_count", 0)
@@ -158,14 +155,8 @@ def always_on_services(inventory: Inventory, policy: Policy) -> list[Finding]:
 def always_on_instances(inventory: Inventory, policy: Policy) -> list[Finding]:
     """EC2 instances in a persistent (or unidentified) stack: nothing tears them down."""
     findings: list[Finding] = []
-    checked = 0
-    for resource in inventory.resources:
-        if resource.type not in policy.cost.instance_types or not resource.bills_after_apply:
-            continue
-        checked += 1
-        lifecycle = _service_lifecycle(resource, policy)
-        if lifecycle == "ephemeral":
-            continue
+    judged, checked = _not_ephemeral(inventory, policy, policy.cost.instance_types)
+    for resource, lifecycle in judged:
         if resource.count_unknown:
             findings.append(
                 unknown(

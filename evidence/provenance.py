@@ -9,8 +9,6 @@ from pathlib import Path
 
 from foundation.clock import utc_now
 
-__all__ = ["git_sha", "new_run_id", "utc_now"]
-
 
 def new_run_id(moment: dt.datetime | None = None) -> str:
     """Sortable by time, unique across parallel CI jobs: `20261123T030201Z-a1b2c3`."""

@@ -117,7 +117,7 @@ def check_live(
     the policy's cost scope includes it). Credentials come from the usual AWS chain;
     AWS_ENDPOINT_URL points it at LocalStack or moto.
     """
-    from evidence.provenance import utc_now
+    from foundation.clock import utc_now
     from guards.policy import load_policy
     from stackguard.lanes import check
     from stackguard.lanes.live import LiveScope, parse_sections, parse_stacks

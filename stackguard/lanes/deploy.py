@@ -23,8 +23,8 @@ from pathlib import Path
 
 import boto3
 
-from evidence.provenance import utc_now
 from foundation.aws import ClientFactory
+from foundation.clock import utc_now
 from foundation.digests import file_sha256
 from foundation.errors import StackguardError
 from foundation.topology import STACK_NAMES

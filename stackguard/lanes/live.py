@@ -12,8 +12,8 @@ from dataclasses import dataclass
 
 import boto3
 
-from evidence.provenance import utc_now
 from foundation.aws import ClientFactory, client_factory
+from foundation.clock import utc_now
 from foundation.coverage import LIVE_SECTIONS
 from foundation.errors import ExitCode, StackguardError
 from foundation.topology import STACK_NAMES

@@ -27,10 +27,11 @@ from typing import Any
 
 import boto3
 
-from evidence.provenance import git_sha, utc_now
+from evidence.provenance import git_sha
 from evidence.snapshot import Snapshot
 from evidence.store import ensure_unwritten, write_snapshot
 from foundation.aws import ClientFactory, client_factory
+from foundation.clock import utc_now
 from guards.findings import Finding
 from guards.policy import Policy
 from guards.waivers import AppliedWaiver, apply_waivers

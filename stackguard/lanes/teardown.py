@@ -26,8 +26,8 @@ from pathlib import Path
 
 import boto3
 
-from evidence.provenance import utc_now
 from evidence.snapshot import Snapshot
+from foundation.clock import utc_now
 from foundation.digests import file_sha256
 from foundation.topology import STACK_NAMES
 from guards.documents import load_synth

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from evidence.provenance import utc_now
 from foundation.aws import ClientFactory
+from foundation.clock import utc_now
 from foundation.topology import STACK_NAMES, dependents_of
 from guards.findings import Finding
 from guards.inventory import Inventory, Resource

@@ -3,90 +3,22 @@ against the emulated account, checked live, planned again, then moved into the S
 backend it has just created.
 
 The steps build on each other (an apply takes about a minute), so they are two
-module-scoped fixtures, `bootstrapped` then `migrated`, and each test checks one property
-of the account they leave.
+session fixtures of tests/e2e/conftest.py, `bootstrapped` then `migrated`, and each test
+checks one property of the account they leave.
 """
 
 from __future__ import annotations
 
 import hashlib
-import json
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from botocore.exceptions import ClientError
 
 from guards.documents import load_state, load_synth
 from stacks.bootstrap import BOOTSTRAP_STATE_FILE
-from stacks.config import load_config
-from tests.conftest import REPO_ROOT, in_process
-from tests.e2e.conftest import Engine
+from tests.e2e.conftest import NO_CHANGES
 
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
-
-POLICY_FILE = REPO_ROOT / "policy.toml"
-NO_CHANGES, CHANGES = 0, 2  # terraform plan -detailed-exitcode
-
-
-@dataclass(frozen=True)
-class Core:
-    engine: Engine
-    outdir: Path  # cdktf.out
-    workdir: Path  # cdktf.out/stacks/core
-
-    @property
-    def config(self):
-        return load_config(self.engine.config_file)
-
-    def synth(self, *, bootstrap: bool) -> None:
-        """`stackguard synth` in this process (jsii is loaded once per session), from the
-        engine's root, where --bootstrap puts core's local state."""
-        args = ["synth", "--out", str(self.outdir), "--config", str(self.engine.config_file)]
-        with pytest.MonkeyPatch.context() as patch:
-            patch.chdir(self.engine.root)
-            code, _, err = in_process(*args, *(["--bootstrap"] if bootstrap else []))
-        assert code == 0, err
-
-    def show(self) -> Path:
-        answer = self.engine.terraform(self.workdir, "show", "-json", "-no-color")
-        path = self.engine.root / "core-show.json"
-        path.write_text(answer.stdout)
-        return path
-
-    def plan_exit(self) -> int:
-        answer = self.engine.terraform(
-            self.workdir, "plan", "-detailed-exitcode", "-input=false", "-no-color", "-lock-timeout=30s", check=False
-        )
-        assert answer.returncode in (NO_CHANGES, CHANGES), answer.stderr[-3000:]
-        return answer.returncode
-
-    def check_live(self, sections: str, run_id: str) -> tuple[int, dict]:
-        answer = self.engine.stackguard(
-            "check", "live", "--only", sections, "--config", str(self.engine.config_file), "--policy", str(POLICY_FILE),
-            "--evidence-dir", str(self.engine.root / "runs"), "--run-id", run_id, "--format", "json",
-        )  # fmt: skip
-        assert answer.returncode in (0, 1), answer.stderr
-        return answer.returncode, json.loads(answer.stdout)
-
-
-@pytest.fixture(scope="module")
-def bootstrapped(engine: Engine) -> Core:
-    """core synthesized with a local backend, initialized and applied."""
-    outdir = engine.root / "cdktf.out"
-    core = Core(engine, outdir, outdir / "stacks" / "core")
-    core.synth(bootstrap=True)
-    engine.terraform(core.workdir, "init", "-input=false", "-no-color")
-    engine.terraform(core.workdir, "apply", "-auto-approve", "-input=false", "-no-color")
-    return core
-
-
-@pytest.fixture(scope="module")
-def migrated(bootstrapped: Core) -> Core:
-    """core synthesized again without --bootstrap, its state copied into the S3 backend."""
-    bootstrapped.synth(bootstrap=False)
-    bootstrapped.engine.terraform(bootstrapped.workdir, "init", "-migrate-state", "-force-copy", "-input=false", "-no-color")
-    return bootstrapped
 
 
 def managed_addresses(inventory) -> set[str]:

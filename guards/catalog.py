@@ -787,3 +787,24 @@ TASK_DEFINITION_LEFT_ACTIVE = _code(
     ),
     iam=("tag:GetResources", "ecs:DescribeTaskDefinition"),
 )
+STATE_MIGRATION_UNVERIFIED = _code(
+    "state-migration-unverified",
+    applies="deploy",
+    summary=(
+        "`stackguard deploy core --bootstrap` applied core with local state, but the state bucket does not "
+        "hold that same state afterwards (no object at core's key, another lineage or serial, other "
+        "resources); the local copy is kept"
+    ),
+    why=(
+        "core's state left on one laptop is a state nobody else can lock or recover, and retiring the local "
+        "copy before the bucket provably holds it would lose the only record of what core created"
+    ),
+    severity="high",
+    remediation=(
+        "read the snapshot (lane `deploy-migrate`), fix the cause (the bucket, the lock table, credentials), "
+        "then run `stackguard deploy core --bootstrap` again: it plans from the local state and migrates it"
+    ),
+    iam=("s3:GetObject", "s3:PutObject", "dynamodb:PutItem", "dynamodb:DeleteItem"),
+    # a waiver would let an unmigrated state pass a verdict
+    waivable=False,
+)

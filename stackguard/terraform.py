@@ -200,8 +200,15 @@ class Terraform:
             raise TerraformFailed(f"{self.name} {args[0]} failed (exit {result.returncode}): {summary(result.stderr)}")
         return result.stdout
 
-    def init(self) -> None:
-        self.checked("init", "-input=false", "-no-color")
+    def init(self, *, reconfigure: bool = False) -> None:
+        """`init`; `reconfigure` ignores a backend an earlier init recorded (core's bootstrap
+        always starts from its local state, whatever the working directory last used)."""
+        self.checked("init", "-input=false", "-no-color", *(["-reconfigure"] if reconfigure else []))
+
+    def migrate_state(self) -> None:
+        """`init -migrate-state -force-copy`: copy the state of the backend last initialized
+        into the one the configuration now names (core's first move into its bucket)."""
+        self.checked("init", "-migrate-state", "-force-copy", "-input=false", "-no-color")
 
     def plan(self, plan_file: str) -> None:
         self.checked("plan", "-input=false", "-no-color", f"-out={plan_file}")

@@ -32,6 +32,7 @@ from stackguard.cli.options import (
     run_id_or_new,
 )
 from stackguard.report import Format
+from stacks.bootstrap import BOOTSTRAP_STATE_FILE
 
 if TYPE_CHECKING:
     from stackguard.lanes.operator import Applied, Judged, Operation, Request
@@ -140,6 +141,7 @@ def request(
     evidence_dir: Path,
     run_id: str | None,
     allow_static_credentials: bool,
+    bootstrap: bool = False,
 ) -> Request:
     """The lane's request from the command's options: files loaded, the environment read."""
     import os
@@ -158,6 +160,7 @@ def request(
         run_id=run_id_or_new(run_id),
         environ=dict(os.environ),
         allow_static_credentials=allow_static_credentials,
+        bootstrap=bootstrap,
     )
 
 
@@ -172,6 +175,18 @@ def deploy(
     evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
     run_id: RunIdOption = None,
     output: OutputOption = None,
+    bootstrap: Annotated[
+        bool,
+        typer.Option(
+            "--bootstrap",
+            help=(
+                "core's first deploy on a fresh account: apply core with local state "
+                f"(./{BOOTSTRAP_STATE_FILE}), move that state into the bucket core creates, verify it "
+                "there, then remove the local copy (lane deploy-migrate). Refused once core's state is "
+                "in the bucket."
+            ),
+        ),
+    ] = False,
 ) -> None:
     """Deploy one stack through the guards: lanes `deploy-plan` and `deploy-live`.
 
@@ -182,12 +197,15 @@ def deploy(
     --auto-approve) is exactly that copy applied, with the judged credentials only.
     Finally `check live` (backend, infra) for the stack. An apply that fails or is
     interrupted writes lane `deploy-apply` and exits 3; exit 0 only after both.
+
+    On a fresh account, start with `stackguard deploy core --bootstrap`.
     """
     from stackguard.lanes import deploy as lane
 
     req = request(
         lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
         evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
+        bootstrap=bootstrap,
     )
     operate(lane.operation(req), Reporting(fmt, output, config_file), auto_approve=auto_approve)
 

@@ -6,15 +6,18 @@ the guards'. Each step runs only if everything before it holds:
 1. the credentials are short-lived (the teardown rule; refused ones are never used);
 2. the order holds: the stacks the target needs (core for confluent; confluent for demo
    in `remote_state` mode) have non-empty states in the backend (`deploy-order`);
-3. for confluent and demo, the backend is ready and its lock probe passes (core's first
-   deploy creates the backend, so it is not asked for);
+3. for confluent and demo, the backend is ready and its lock probe passes; core, which
+   creates the backend, must have its state in the bucket, or, with `--bootstrap` (its
+   first deploy, `stackguard.lanes.bootstrap`), must not have it there yet;
 4. terraform init, plan -out=FILE, FILE copied into the lane's private directory, show
    -json of the copy; the plan guards judge exactly that output and the `deploy-plan`
    snapshot records the copy's sha256 and the planned changes;
 5. (confirmed by the caller) apply the copy, once its sha256 is shown to be the recorded
    one; an apply that fails or is interrupted writes the `deploy-apply` snapshot (what
    the state holds now) and stops;
-6. `check live` (backend and infra) for the stack: the `deploy-live` snapshot.
+6. with `--bootstrap`, core's local state moved into the bucket and verified there
+   (`deploy-migrate`); then `check live` (backend and infra) for the stack: the
+   `deploy-live` snapshot.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from guards.live.state import collect_state
 from guards.live_facts import LiveFacts
 from guards.rules.backend_live import backend_readiness, state_locks
 from guards.waivers import apply_waivers
+from stackguard.lanes import bootstrap
 from stackguard.lanes import operator as kernel
 from stackguard.lanes.check import run_check
 from stackguard.lanes.live import LiveScope, collect_live
@@ -45,7 +49,7 @@ from stackguard.synth import synthesize
 
 OPERATION = "deploy"
 LANE_PLAN, LANE_APPLY, LANE_LIVE = "deploy-plan", "deploy-apply", "deploy-live"
-LANES = (LANE_PLAN, LANE_APPLY, LANE_LIVE)
+LANES = (LANE_PLAN, LANE_APPLY, bootstrap.LANE_MIGRATE, LANE_LIVE)
 LIVE_SECTIONS = frozenset({"backend", "infra"})
 
 
@@ -53,11 +57,15 @@ def prepare(request: Request) -> None:
     """Checks without side effects: a known stack, and this run's evidence is unwritten."""
     if request.stack not in STACK_NAMES:
         raise StackguardError(f"STACK must be one of {', '.join(STACK_NAMES)}, not {request.stack!r}")
+    if request.bootstrap and request.stack != "core":
+        raise StackguardError(f"--bootstrap is core's first deploy only; {request.stack} keeps its state in the bucket core made")
     kernel.ensure_fresh(request, LANES)
 
 
 def _judged(request: Request, gathered: Gathered, access: Access, saved: SavedPlan | None = None) -> Judged:
-    gathered.details.update({"stack": request.stack, **access.gate.details(request.allow_static_credentials)})
+    gathered.details.update({
+        "stack": request.stack, "bootstrap": request.bootstrap, **access.gate.details(request.allow_static_credentials),
+    })
     return Judged(*kernel.record(request, LANE_PLAN, gathered), access, saved)
 
 
@@ -70,13 +78,15 @@ def check(request: Request, session: boto3.Session, private: Path) -> Judged:
     gathered.add(*_order(request, access.clients))
     if kernel.stops(request, gathered):
         return _judged(request, gathered, access)
-    if request.stack != "core":
+    if request.stack == "core":
+        bootstrap.gate(request, access.clients)
+    else:
         gathered.add(_readiness(request, access.clients))
         if kernel.stops(request, gathered):
             return _judged(request, gathered, access)
 
-    synthesize(request.config, request.out_dir)
-    saved = kernel.save_plan(access.terraform, request.plan_name, private)
+    synthesize(request.config, request.out_dir, bootstrap=request.bootstrap)
+    saved = kernel.save_plan(access.terraform, request.plan_name, private, reconfigure=request.bootstrap)
     plan = kernel.read_plan(saved, request.stack)
     today = gathered.started.date()
     findings, waivers = apply_waivers(gathered.findings, request.policy.waivers, today)
@@ -149,6 +159,13 @@ def apply(request: Request, session: boto3.Session, checked: Judged) -> kernel.A
     )
     if attempt.failure is not None:
         return _failed(request, checked, Gathered(started), attempt)
+    earlier: tuple[Path, ...] = ()
+    if request.bootstrap:
+        assert checked.access is not None  # a plan was judged, so access was opened
+        failed, migrated = bootstrap.migrate(request, checked.access.terraform, checked.access.clients)
+        if failed is not None:
+            return failed
+        earlier = (migrated,)
     scope = LiveScope(stacks=(request.stack,), sections=LIVE_SECTIONS, today=utc_now().date())
     inventory = collect_live(session, config=request.config, policy=request.policy, scope=scope)
     snapshot, path = run_check(
@@ -165,7 +182,7 @@ def apply(request: Request, session: boto3.Session, checked: Judged) -> kernel.A
             "applied_plan_file_sha256": saved.sha256,
         },
     )
-    return kernel.Applied(snapshot, path, verified=True)
+    return kernel.Applied(snapshot, path, earlier=earlier, verified=True)
 
 
 def _failed(request: Request, checked: Judged, gathered: Gathered, attempt: kernel.Attempt) -> kernel.Applied:

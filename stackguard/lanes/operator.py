@@ -74,6 +74,7 @@ class Request:
     run_id: str
     environ: Mapping[str, str] = field(repr=False)
     allow_static_credentials: bool = False
+    bootstrap: bool = False  # core's first deploy: local state, then moved into the bucket
 
     @property
     def workdir(self) -> Path:

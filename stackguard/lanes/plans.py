@@ -91,10 +91,12 @@ def _copy_privately(original: Path, copy: Path) -> None:
         handle.write(data)
 
 
-def save_plan(terraform: Terraform, name: str, private: Path, *, destroy: bool = False) -> SavedPlan:
-    """init, plan [-destroy] -out=NAME in the working directory, NAME copied into
-    `private` (and removed), then the copy hashed and shown."""
-    terraform.init()
+def save_plan(
+    terraform: Terraform, name: str, private: Path, *, destroy: bool = False, reconfigure: bool = False
+) -> SavedPlan:
+    """init [-reconfigure], plan [-destroy] -out=NAME in the working directory, NAME copied
+    into `private` (and removed), then the copy hashed and shown."""
+    terraform.init(reconfigure=reconfigure)
     original = terraform.workdir / name
     copy = private / name
     try:

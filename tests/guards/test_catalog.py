@@ -23,6 +23,8 @@ NOT_WAIVABLE = {
     "state-locked", "deploy-order", "destroy-order",
     # the record of a failed apply: a waiver would let it pass a verdict
     "destroy-apply-failed", "deploy-apply-failed",
+    # an unverified state move: the local copy may be the only record of core
+    "state-migration-unverified",
 }
 
 

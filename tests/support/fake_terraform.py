@@ -44,7 +44,9 @@ if command == "apply" and files:
 with open(HERE / "calls.jsonl", "a") as log:
     log.write(json.dumps(entry) + "\\n")
 
-failure = config.get("fail", {}).get(command)
+# `init -migrate-state` can fail on its own: the plan's init before it must not.
+key = "init -migrate-state" if command == "init" and "-migrate-state" in args else command
+failure = config.get("fail", {}).get(key)
 if failure:
     sys.stderr.write(failure["stderr"])
     sys.exit(failure["code"])
@@ -134,7 +136,8 @@ class FakeTerraform:
         self._set(apply_exit=code, apply_stderr=stderr)
 
     def fails(self, command: str, code: int, stderr: str) -> None:
-        """`command` (init, plan, show, apply) prints `stderr` and exits with `code`."""
+        """`command` (init, plan, show, apply, or `init -migrate-state` alone) prints
+        `stderr` and exits with `code`."""
         failures = json.loads(self.settings.read_text()).get("fail", {}) if self.settings.exists() else {}
         self._set(fail={**failures, command: {"code": code, "stderr": stderr}})
 

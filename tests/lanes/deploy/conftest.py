@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.fake_terraform import FakeTerraform, fake_terraform  # noqa: F401 - fixture
-from tests.support.operator_env import BUCKET, account, operator_cli, operator_process, outdir  # noqa: F401 - fixtures
+from tests.support.operator_env import BUCKET, account, operator_cli, operator_process, outdir, put_state  # noqa: F401 - fixtures
 from tests.support.plans import REGION
 
 
@@ -23,8 +23,9 @@ def deploy(operator_cli):  # noqa: F811 - the imported fixture
 
 
 @pytest.fixture
-def ready_backend(account):  # noqa: F811 - the imported fixture
-    """The account, with the state bucket configured as core's deploy leaves it."""
+def ready_backend(account, stacks):  # noqa: F811 - the imported fixture
+    """The account, with the state bucket configured as core's deploy leaves it, and
+    core's state in it (a plain `deploy core` needs it there; --bootstrap refuses it)."""
     s3 = account.client("s3", region_name=REGION)
     s3.put_bucket_versioning(Bucket=BUCKET, VersioningConfiguration={"Status": "Enabled"})
     s3.put_bucket_encryption(
@@ -37,7 +38,13 @@ def ready_backend(account):  # noqa: F811 - the imported fixture
             "BlockPublicAcls": True, "IgnorePublicAcls": True, "BlockPublicPolicy": True, "RestrictPublicBuckets": True,
         },
     )
+    put_state(account, "core", [("aws_s3_bucket", "state", core_bucket(stacks))])
     return account
+
+
+def core_bucket(stacks) -> dict:
+    """The state bucket's attributes as core's state holds them (its default tags too)."""
+    return {"bucket": BUCKET, "tags_all": stacks["core"]["provider"]["aws"][0]["default_tags"][0]["tags"]}
 
 
 def snapshot_codes(snapshot: dict, *, blocking: bool = True) -> set[str]:

@@ -792,8 +792,8 @@ STATE_MIGRATION_UNVERIFIED = _code(
     applies="deploy",
     summary=(
         "`stackguard deploy core --bootstrap` applied core with local state, but the state bucket does not "
-        "hold that same state afterwards (no object at core's key, another lineage or serial, other "
-        "resources); the local copy is kept"
+        "hold that state afterwards (no object at core's key, other resources, attributes or outputs); "
+        "the local copy is kept"
     ),
     why=(
         "core's state left on one laptop is a state nobody else can lock or recover, and retiring the local "

@@ -6,8 +6,8 @@ project root), exactly like any deploy. Then:
 
 1. core is synthesized again with its S3 backend and `terraform init -migrate-state
    -force-copy` copies the local state into the bucket (taking both locks);
-2. the bucket's object is read back and must be the local state: same lineage, serial
-   and managed resources (`guards.deploy.migration`);
+2. the bucket's object is read back and must hold what the local state holds: the same
+   resources, attribute for attribute, and outputs (`guards.deploy.migration`);
 3. only then is the local copy (and terraform's `.backup` of it) retired, so a later
    `--bootstrap` cannot plan from it again.
 
@@ -85,16 +85,19 @@ def gate(request: Request, clients: ClientFactory) -> None:
 
 
 def _copy(where: str, data: bytes) -> StateCopy:
-    lineage, serial = identity(data)
+    lineage, serial, content = identity(data)
     inventory = parse_document_bytes(data, where, stack="core", expect="state")
     managed = frozenset(r.address for r in inventory.resources if r.mode == "managed")
-    return StateCopy(where, bytes_sha256(data), lineage, serial, managed)
+    return StateCopy(where, bytes_sha256(data), lineage, serial, content, managed)
 
 
 def _describe(copy: StateCopy | None) -> dict | None:
     if copy is None:
         return None
-    return {"where": copy.where, "sha256": copy.sha256, "lineage": copy.lineage, "serial": copy.serial, "resources": len(copy.managed)}
+    return {
+        "where": copy.where, "sha256": copy.sha256, "content_sha256": copy.content,
+        "lineage": copy.lineage, "serial": copy.serial, "resources": len(copy.managed),
+    }
 
 
 def migrate(request: Request, terraform: Terraform, clients: ClientFactory) -> tuple[kernel.Applied | None, Path]:

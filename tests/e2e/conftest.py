@@ -270,26 +270,48 @@ class Core:
         return answer.returncode, json.loads(answer.stdout)
 
 
+@dataclass(frozen=True)
+class LaneRun:
+    """One `stackguard` lane run in the emulated account: its process and its evidence."""
+
+    answer: subprocess.CompletedProcess[str]
+    evidence: Path
+    run_id: str
+
+    def snapshot(self, lane: str) -> dict:
+        return json.loads((self.evidence / "dev_min" / lane / self.run_id / f"{lane}_snapshot.json").read_text())
+
+    def has_snapshot(self, lane: str) -> bool:
+        return (self.evidence / "dev_min" / lane / self.run_id / f"{lane}_snapshot.json").is_file()
+
+
+def run_lane(core: Core, *args: str, run_id: str) -> LaneRun:
+    """`stackguard ARGS` with the e2e configuration, core's output directory and evidence
+    under the engine's root (where --bootstrap keeps core's local state)."""
+    evidence = core.engine.root / "runs"
+    answer = core.engine.stackguard(
+        *args, "--config", str(core.engine.config_file), "--policy", str(POLICY_FILE),
+        "--out", str(core.outdir), "--evidence-dir", str(evidence), "--run-id", run_id,
+    )  # fmt: skip
+    return LaneRun(answer, evidence, run_id)
+
+
 @pytest.fixture(scope="session")
-def bootstrapped(engine: Engine) -> Core:
-    """core synthesized with a local backend, initialized and applied."""
+def bootstrap(engine: Engine) -> tuple[Core, LaneRun]:
+    """`stackguard deploy core --bootstrap` on the empty account: core applied with local
+    state, then that state moved into the bucket core made."""
     outdir = engine.root / "cdktf.out"
     core = Core(engine, outdir, outdir / "stacks" / "core")
-    core.synth(bootstrap=True)
-    engine.terraform(core.workdir, "init", "-input=false", "-no-color")
-    engine.terraform(core.workdir, "apply", "-auto-approve", "-input=false", "-no-color")
-    return core
+    return core, run_lane(core, "deploy", "core", "--bootstrap", "--auto-approve", run_id="e2e-bootstrap")
 
 
 @pytest.fixture(scope="session")
-def migrated(bootstrapped: Core) -> Core:
-    """core synthesized again without --bootstrap, its state copied into the S3 backend."""
-    bootstrapped.synth(bootstrap=False)
-    bootstrapped.engine.terraform(bootstrapped.workdir, "init", "-migrate-state", "-force-copy", "-input=false", "-no-color")
-    return bootstrapped
-
-
-@pytest.fixture(scope="session")
-def core_deployed(migrated: Core) -> Core:
+def core_deployed(bootstrap: tuple[Core, LaneRun]) -> Core:
     """core applied and its state in the S3 backend it made: where every later lane starts."""
-    return migrated
+    core, run = bootstrap
+    if run.answer.returncode != 0:
+        pytest.fail(
+            f"stackguard deploy core --bootstrap exited {run.answer.returncode} (moto's log: "
+            f"{core.engine.root / 'moto-server.log'}):\n{run.answer.stderr[-3000:]}\n{run.answer.stdout[-2000:]}"
+        )
+    return core

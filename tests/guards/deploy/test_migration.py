@@ -1,4 +1,4 @@
-"""The bootstrap's migration check: the bucket's copy must be the local state itself."""
+"""The bootstrap's migration check: the bucket's copy must hold what the local state holds."""
 
 from __future__ import annotations
 
@@ -9,8 +9,12 @@ import pytest
 
 from guards.deploy.migration import StateCopy, identity, migration_findings
 
-LOCAL = StateCopy("terraform.core.bootstrap.tfstate", "a" * 64, "lin-1", 7, frozenset({"aws_s3_bucket.state", "aws_dynamodb_table.locks"}))
-REMOTE = dataclasses.replace(LOCAL, where="s3://bucket/dev_min/core/terraform.tfstate")
+LOCAL = StateCopy(
+    "terraform.core.bootstrap.tfstate", "a" * 64, "lin-1", 24, "c" * 64,
+    frozenset({"aws_s3_bucket.state", "aws_dynamodb_table.locks"}),
+)
+# What terraform 1.11 writes into the S3 backend: a new lineage, the serial back at 1.
+REMOTE = dataclasses.replace(LOCAL, where="s3://bucket/dev_min/core/terraform.tfstate", sha256="b" * 64, lineage="lin-2", serial=1)
 
 
 def verdict(remote, problem=None):
@@ -18,7 +22,7 @@ def verdict(remote, problem=None):
     return finding
 
 
-def test_the_same_state_in_the_bucket_passes():
+def test_the_same_content_under_a_new_lineage_passes():
     finding = verdict(REMOTE)
     assert finding.status == "PASS" and finding.code == "state-migration-unverified"
 
@@ -26,14 +30,13 @@ def test_the_same_state_in_the_bucket_passes():
 @pytest.mark.parametrize(
     "change, named",
     [
-        ({"lineage": "lin-2"}, "lineage"),  # another state: a second bootstrap, or a new state
-        ({"lineage": None}, "lineage"),
-        ({"serial": 6}, "serial"),  # an older copy: the last write was lost
-        ({"serial": 8}, "serial"),  # a newer one: someone wrote after the move
+        ({"content": "d" * 64}, "other attributes or outputs"),  # an attribute or output differs
+        ({"content": None}, "other attributes or outputs"),
         ({"managed": frozenset({"aws_s3_bucket.state"})}, "resources differ"),
+        ({"managed": LOCAL.managed | {"aws_instance.extra"}}, "resources differ"),
     ],
 )
-def test_any_difference_blocks_and_is_named(change, named):
+def test_any_difference_in_what_it_holds_blocks_and_is_named(change, named):
     finding = verdict(dataclasses.replace(REMOTE, **change))
     assert finding.blocks and named in finding.message
 
@@ -49,16 +52,27 @@ def test_an_empty_local_state_is_not_a_migration_to_trust():
     assert finding.blocks and "no managed resources" in finding.message
 
 
-def test_a_local_state_without_identity_never_matches():
-    anonymous = dataclasses.replace(LOCAL, lineage=None, serial=None)
-    [finding] = migration_findings("core", anonymous, dataclasses.replace(anonymous, where="s3://b/k"))
+def test_an_unreadable_local_content_never_matches():
+    unreadable = dataclasses.replace(LOCAL, content=None)
+    [finding] = migration_findings("core", unreadable, dataclasses.replace(unreadable, where="s3://b/k"))
     assert finding.blocks
+
+
+def state(**fields) -> bytes:
+    return json.dumps({"lineage": "x", "serial": 3, "resources": [{"type": "a"}], "outputs": {}} | fields).encode()
+
+
+def test_identity_digests_resources_and_outputs_only():
+    lineage, serial, content = identity(state())
+    assert (lineage, serial) == ("x", 3)
+    assert identity(state(lineage="y", serial=1))[2] == content, "lineage and serial are not content"
+    assert identity(state(resources=[{"type": "b"}]))[2] != content
+    assert identity(state(outputs={"o": {"value": 1}}))[2] != content
 
 
 @pytest.mark.parametrize(
     "data, expected",
     [
-        (json.dumps({"lineage": "x", "serial": 3}).encode(), ("x", 3)),
         (json.dumps({"lineage": "", "serial": True}).encode(), (None, None)),  # bool is no serial
         (b"[1, 2]", (None, None)),
         (b"\xff\xfe", (None, None)),
@@ -66,4 +80,4 @@ def test_a_local_state_without_identity_never_matches():
     ],
 )
 def test_identity_reads_only_well_formed_values(data, expected):
-    assert identity(data) == expected
+    assert identity(data)[:2] == expected and identity(data)[2] is None

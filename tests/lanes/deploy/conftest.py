@@ -6,7 +6,14 @@ from __future__ import annotations
 import pytest
 
 from tests.support.fake_terraform import FakeTerraform, fake_terraform  # noqa: F401 - fixture
-from tests.support.operator_env import BUCKET, account, operator_cli, operator_process, outdir, put_state  # noqa: F401 - fixtures
+from tests.support.operator_env import (  # noqa: F401 - fixtures
+    BUCKET,
+    account,
+    operator_cli,
+    operator_process,
+    outdir,
+    put_state,
+)
 from tests.support.plans import REGION
 
 

@@ -165,13 +165,13 @@ def test_a_migration_found_in_the_bucket_retires_the_local_copy(deploy, terrafor
 
 
 def test_a_bucket_copy_of_another_state_keeps_the_local_one(deploy, terraform, fresh_account, project, synths, stacks, monkeypatch):
-    """Another lineage in the bucket (a second bootstrap elsewhere raced this one): blocked."""
+    """Other attributes in the bucket (a second bootstrap elsewhere raced this one): blocked."""
     import stackguard.terraform
 
     terraform.plan(create_plan(stacks["core"], "core"))
     applied_local_state(project, stacks)
     other = json.loads(raw_state([("aws_s3_bucket", "state", core_bucket(stacks))]))
-    other["lineage"] = "another"
+    other["resources"][0]["instances"][0]["attributes"]["id"] = "another"
 
     def migrate_elsewhere(self):
         fresh_account.client("s3", region_name=CONFIG.region).put_object(
@@ -184,5 +184,5 @@ def test_a_bucket_copy_of_another_state_keeps_the_local_one(deploy, terraform, f
 
     assert run.code == 3
     [blocker] = run.snapshot("deploy-migrate")["blockers"]
-    assert blocker["code"] == "state-migration-unverified" and "lineage" in blocker["message"]
+    assert blocker["code"] == "state-migration-unverified" and "other attributes" in blocker["message"]
     assert (project / BOOTSTRAP_STATE_FILE).exists()

@@ -1,6 +1,6 @@
 """cdktf app entry point (`cdktf synth` runs `python main.py`): wiring only.
 
-STACKGUARD_BOOTSTRAP=1 gives core a local backend for its first deploy (see README).
+STACKGUARD_BOOTSTRAP=1 gives core a local backend for its first deploy (see docs/deploy.md).
 """
 
 import os

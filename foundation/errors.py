@@ -1,4 +1,4 @@
-"""The exit codes every stackguard command keeps (see DESIGN.md and the README)."""
+"""The exit codes every stackguard command keeps (see docs/cli.md)."""
 
 from enum import IntEnum
 

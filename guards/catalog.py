@@ -2,7 +2,7 @@
 
 Rules, collectors and gates refer to these entries (`catalog.FORBIDDEN_NAT_GATEWAY`), never
 to a string of their own; a `Finding` whose code is not here cannot be built, a waiver
-naming one is a policy error, and the README's code table and IAM list are rendered from
+naming one is a policy error, and the code table (docs/rules.md) and IAM list (docs/live.md) are rendered from
 here (`scripts/render_catalog.py`). Prose belongs to the catalog, not to the rules (the
 cdk-nag way). Ids are stable: never change one.
 """

@@ -306,7 +306,7 @@ class Waiver(_Strict):
         code = CATALOG.get(self.rule)
         what = f"waiver for {self.rule!r} on {self.subject!r}"
         if code is None:
-            raise ValueError(f"{what}: unknown code (not in the catalog; see the README's code table)")
+            raise ValueError(f"{what}: unknown code (not in the catalog; see `stackguard rules` or docs/rules.md)")
         if not code.waivable:
             way = f"{code.waived_by} is the visible way" if code.waived_by else "it is a safety gate"
             raise ValueError(f"{what}: {code.id} cannot be waived in the policy ({way})")

@@ -1,12 +1,13 @@
-"""Render the README's blocks that come from the code catalog (guards/catalog.py).
+"""Render the documentation blocks that come from the code catalog (guards/catalog.py).
 
     .venv/bin/python scripts/render_catalog.py           # print the code table
     .venv/bin/python scripts/render_catalog.py --iam     # print the IAM list of `check live`
-    .venv/bin/python scripts/render_catalog.py --write   # replace both blocks in README.md
+    .venv/bin/python scripts/render_catalog.py --write   # replace both blocks in their files
 
-The README holds them between `<!-- codes:begin -->`/`<!-- codes:end -->` and
-`<!-- iam:begin -->`/`<!-- iam:end -->`; tests/guards/test_catalog.py fails while either
-differs from what this renders, so run `--write` after changing the catalog.
+docs/rules.md holds the code table between `<!-- codes:begin -->`/`<!-- codes:end -->`, and
+docs/live.md the IAM list between `<!-- iam:begin -->`/`<!-- iam:end -->`;
+tests/guards/test_catalog.py fails while either differs from what this renders, so run
+`--write` after changing the catalog.
 """
 
 from __future__ import annotations
@@ -22,8 +23,8 @@ if str(REPO_ROOT) not in sys.path:  # run as a script from anywhere
 
 from guards.catalog import CATALOG, Code, live_iam
 
-README = REPO_ROOT / "README.md"
-BLOCKS = ("codes", "iam")
+#: Each rendered block and the file that holds it.
+BLOCKS = {"codes": REPO_ROOT / "docs" / "rules.md", "iam": REPO_ROOT / "docs" / "live.md"}
 
 
 def _cell(text: str) -> str:
@@ -62,24 +63,26 @@ def marked(block: str) -> re.Pattern[str]:
     return re.compile(rf"(?<=<!-- {block}:begin -->\n)(.*?)(?=\n<!-- {block}:end -->)", re.DOTALL)
 
 
-def current(readme: str, block: str) -> str | None:
-    match = marked(block).search(readme)
+def current(text: str, block: str) -> str | None:
+    match = marked(block).search(text)
     return match.group(1) if match else None
 
 
-def rewrite(readme: str) -> str:
-    for block in BLOCKS:
-        if current(readme, block) is None:
-            raise SystemExit(f"README.md has no <!-- {block}:begin --> ... <!-- {block}:end --> block")
+def rewrite(text: str, blocks: tuple[str, ...] = tuple(BLOCKS), name: str = "the text") -> str:
+    for block in blocks:
+        if current(text, block) is None:
+            raise SystemExit(f"{name} has no <!-- {block}:begin --> ... <!-- {block}:end --> block")
         rendered = render(block)
-        readme = marked(block).sub(lambda _, text=rendered: text, readme)
-    return readme
+        text = marked(block).sub(lambda _, rendered=rendered: rendered, text)
+    return text
 
 
 def main(argv: list[str]) -> None:
     if "--write" in argv:
-        README.write_text(rewrite(README.read_text(encoding="utf-8")), encoding="utf-8")
-        print(README)
+        for block, path in BLOCKS.items():
+            name = str(path.relative_to(REPO_ROOT))
+            path.write_text(rewrite(path.read_text(encoding="utf-8"), (block,), name), encoding="utf-8")
+            print(path)
     else:
         print(render("iam" if "--iam" in argv else "codes"))
 

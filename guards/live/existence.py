@@ -138,7 +138,7 @@ DESCRIBES: dict[tuple[str, str], _Describe] = {
         "secretsmanager", "secretsmanager:DescribeSecret", _secret, _not_found_codes("ResourceNotFoundException")
     ),
 }
-#: Every IAM action the confirmation may call, for the catalog and the README.
+#: Every IAM action the confirmation may call, for the catalog and docs/teardown.md.
 IAM_ACTIONS = tuple(sorted({describe.method for describe in DESCRIBES.values()}))
 
 

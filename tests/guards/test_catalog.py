@@ -1,5 +1,5 @@
 """The catalog is the one place a code is defined; the registry, findings, waivers and the
-README all answer to it."""
+documentation (docs/rules.md, docs/live.md) all answer to it."""
 
 from __future__ import annotations
 
@@ -16,7 +16,8 @@ from guards.findings import Finding, Status, fail
 from guards.registry import RULES, rule
 from tests.conftest import REPO_ROOT
 
-README = REPO_ROOT / "README.md"
+RULES_DOC = REPO_ROOT / "docs" / "rules.md"
+LIVE_DOC = REPO_ROOT / "docs" / "live.md"
 #: The safety gates: only their own visible flags (or nothing) let them through.
 NOT_WAIVABLE = {
     "preserve-violation", "destroy-out-of-scope", "destroy-unexpected-action", "static-credentials",
@@ -113,15 +114,17 @@ def test_a_finding_with_a_code_outside_the_catalog_cannot_be_built(code):
         Finding(code=code, status=Status.FAIL, subject="x", message="m")
 
 
-def test_readme_code_table_is_the_rendered_catalog():
+def test_docs_code_table_is_the_rendered_catalog():
     """Run `scripts/render_catalog.py --write` after changing the catalog."""
     script = render_catalog()
-    assert script.current(README.read_text(encoding="utf-8"), "codes") == script.codes_table()
+    assert script.BLOCKS["codes"] == RULES_DOC
+    assert script.current(RULES_DOC.read_text(encoding="utf-8"), "codes") == script.codes_table()
 
 
-def test_readme_iam_list_is_the_union_of_the_live_codes_iam():
+def test_docs_iam_list_is_the_union_of_the_live_codes_iam():
     script = render_catalog()
-    block = script.current(README.read_text(encoding="utf-8"), "iam")
+    assert script.BLOCKS["iam"] == LIVE_DOC
+    block = script.current(LIVE_DOC.read_text(encoding="utf-8"), "iam")
     assert block == script.iam_list()
     listed = {action for line in block.strip("`\n").splitlines() for action in line.split(", ")}
     assert listed == set(catalog.live_iam())
@@ -137,7 +140,12 @@ def test_rewrite_replaces_only_the_blocks():
     assert script.rewrite(fresh) == fresh
 
 
-def test_readme_documents_every_code():
-    readme = README.read_text(encoding="utf-8")
-    missing = [code for code in all_codes() if f"`{code}`" not in readme]
+def test_rewrite_refuses_a_file_without_its_block():
+    with pytest.raises(SystemExit, match="docs/live.md has no <!-- iam:begin -->"):
+        render_catalog().rewrite("no markers here\n", ("iam",), "docs/live.md")
+
+
+def test_docs_document_every_code():
+    rules = RULES_DOC.read_text(encoding="utf-8")
+    missing = [code for code in all_codes() if f"`{code}`" not in rules]
     assert missing == []

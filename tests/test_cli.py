@@ -104,3 +104,19 @@ def test_usage_errors_are_one_error_line_not_a_boxed_panel(args, says):
     assert stderr.startswith("error: ") and says in stderr
     assert len(stderr.strip().splitlines()) == 1
     assert "╭" not in stderr + stdout and "Usage:" not in stderr
+
+
+@pytest.mark.parametrize("flag", ["--version", "-V"])
+def test_version_flags_print_the_version(flag):
+    from stackguard import __version__
+
+    code, out, _ = in_process(flag)
+    assert code == 0 and out.strip() == f"stackguard {__version__}"
+
+
+def test_shell_completion_script_and_completions(stackguard_bin):
+    script = run([*stackguard_bin, "--show-completion", "bash"])
+    assert script.returncode == 0 and "_stackguard_completion" in script.stdout
+    env = {**os.environ, "_STACKGUARD_COMPLETE": "complete_bash", "COMP_WORDS": "stackguard teardown r", "COMP_CWORD": "2"}
+    completed = run([*stackguard_bin], env=env)
+    assert completed.stdout.split() == ["run"]

@@ -2,6 +2,10 @@
 
 Pure: the caller loads the snapshots. A verdict passes only if every required lane has a
 snapshot, each passes with no blockers, and each was taken under the current policy.
+
+A snapshot of a refused invocation (a deploy or teardown stopped at its gates before
+terraform ran: a stack outside the teardown scope, static credentials, out of order)
+changed nothing, so it neither blocks nor stands for its lane: it is listed as ignored.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ class Verdict(BaseModel):
     lanes: list[LaneResult]
     problems: list[str]  # unreadable snapshots and other input the verdict could not use
     waived: list[WaivedFinding] = []
+    ignored: list[str] = []  # refused invocations: they changed nothing
 
     @computed_field  # type: ignore[prop-decorator]
     @property
@@ -71,9 +76,14 @@ def _judge(lane: str, snapshot: Snapshot | None, policy_digest: str, *, required
 def decide(
     snapshots: list[Snapshot], *, policy_digest: str, required_lanes: list[str], problems: list[str] | None = None
 ) -> Verdict:
-    """The newest snapshot of each lane counts; lanes beyond the required ones count too."""
+    """The newest snapshot of each lane counts (refused invocations aside); lanes beyond
+    the required ones count too."""
     newest: dict[str, Snapshot] = {}
+    ignored: list[str] = []
     for snapshot in sorted(snapshots, key=lambda s: (s.finished_at, s.run_id)):
+        if refused(snapshot):
+            ignored.append(_refusal(snapshot))
+            continue
         newest[snapshot.lane] = snapshot
     lanes = sorted(set(required_lanes) | set(newest))
     return Verdict(
@@ -81,7 +91,19 @@ def decide(
         lanes=[_judge(lane, newest.get(lane), policy_digest, required=lane in required_lanes) for lane in lanes],
         problems=list(problems or []),
         waived=[waived for lane in lanes if lane in newest for waived in _waived(newest[lane])],
+        ignored=ignored,
     )
+
+
+def refused(snapshot: Snapshot) -> bool:
+    """A lane that stopped at its gates before terraform ran: nothing was planned or changed.
+    Only a blocked snapshot can be one; a passing one is never set aside."""
+    return snapshot.details.get("refused") is True and not snapshot.overall_pass
+
+
+def _refusal(snapshot: Snapshot) -> str:
+    why = ", ".join(sorted({b.code for b in snapshot.blockers}))
+    return f"{snapshot.lane} run {snapshot.run_id}: refused before terraform ran ({why}); it changed nothing"
 
 
 def _waived(snapshot: Snapshot) -> list[WaivedFinding]:

@@ -63,7 +63,10 @@ def prepare(request: Request) -> None:
 
 
 def _judged(request: Request, gathered: Gathered, access: Access, saved: SavedPlan | None = None) -> Judged:
+    """Record `deploy-plan`; without a plan the deploy was refused at its gates (the
+    verdict sets such a snapshot aside: nothing ran)."""
     gathered.details.update({
+        "refused": saved is None,
         "stack": request.stack, "bootstrap": request.bootstrap, **access.gate.details(request.allow_static_credentials),
     })
     return Judged(*kernel.record(request, LANE_PLAN, gathered), access, saved)

@@ -29,6 +29,7 @@ import boto3
 from evidence.snapshot import Snapshot
 from foundation.clock import utc_now
 from foundation.digests import file_sha256
+from foundation.errors import StackguardError
 from foundation.topology import STACK_NAMES
 from guards.documents import load_synth
 from guards.findings import Finding, Status, error
@@ -60,7 +61,10 @@ def lanes(*, apply: bool) -> list[str]:
 
 
 def prepare(request: Request, *, apply: bool) -> None:
-    """Checks without side effects, before the lane starts: evidence for this run is unwritten."""
+    """Checks without side effects, before the lane starts: a known stack (anything else is
+    a usage error and writes nothing), and this run's evidence is unwritten."""
+    if request.stack not in STACK_NAMES:
+        raise StackguardError(f"STACK must be one of {', '.join(STACK_NAMES)}, not {request.stack!r}")
     kernel.ensure_fresh(request, lanes(apply=apply))
 
 
@@ -92,6 +96,7 @@ def _record(request: Request, gate: kernel.CredentialGate, lane: str, gathered: 
 
 def _freeze(request: Request, gathered: Gathered, access: Access | None, saved: SavedPlan | None = None) -> Judged:
     """Write the contract snapshot: the scope is frozen before anything is deleted."""
+    gathered.details["refused"] = saved is None  # stopped at its gates: terraform never planned
     gate = access.gate if access is not None else kernel.NOT_GATED
     return Judged(*_record(request, gate, LANE_CONTRACT, gathered), access, saved)
 

@@ -1,5 +1,6 @@
 """The verdict for a person: one line a lane, its reasons, the problems, every waived
-finding (a waiver never hides what it covers), then PASS or BLOCKED."""
+finding (a waiver never hides what it covers), the refused invocations set aside, then
+PASS or BLOCKED."""
 
 from __future__ import annotations
 
@@ -14,5 +15,6 @@ def verdict_lines(result: Verdict) -> list[str]:
         lines.extend(f"  - {reason}" for reason in lane.reasons)
     lines.extend(f"problem: {problem}" for problem in result.problems)
     lines.extend(f"waived: {w.lane} {w.code} {w.subject} ({w.justification})" for w in result.waived)
+    lines.extend(f"ignored: {refusal}" for refusal in result.ignored)
     lines.append("VERDICT: PASS" if result.passed else "VERDICT: BLOCKED")
     return lines

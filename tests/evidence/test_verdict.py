@@ -90,3 +90,41 @@ def test_full_coverage_counts_and_a_partial_lane_that_is_not_required_does_not_b
         required_lanes=["synth", "live"],
     )
     assert verdict.passed
+
+
+def refused_contract(**overrides):
+    return make_snapshot(
+        [fail("destroy-out-of-scope", "core", "core", "core may not be torn down")],
+        lane="teardown-contract", details={"refused": True, "terraform_ran": False}, **overrides,
+    )
+
+
+def test_a_refused_invocation_is_set_aside_and_listed():
+    verdict = decide([make_snapshot(CLEAN), refused_contract()], policy_digest=DIGEST, required_lanes=["synth"])
+    assert verdict.passed
+    assert [lane.lane for lane in verdict.lanes] == ["synth"]
+    [ignored] = verdict.ignored
+    assert "teardown-contract" in ignored and "destroy-out-of-scope" in ignored and "changed nothing" in ignored
+
+
+def test_a_refusal_never_stands_for_a_required_lane():
+    verdict = decide([make_snapshot(CLEAN), refused_contract()], policy_digest=DIGEST, required_lanes=["synth", "teardown-contract"])
+    assert not verdict.passed
+    [contract] = [lane for lane in verdict.lanes if lane.lane == "teardown-contract"]
+    assert contract.reasons == ["no snapshot for this required lane"]
+
+
+def test_a_refusal_does_not_hide_an_older_blocked_run_of_the_lane():
+    blocked = make_snapshot(DIRTY, lane="teardown-contract", run_id="older")
+    later = refused_contract(run_id="later", finished_at=T0 + dt.timedelta(hours=1))
+    verdict = decide([make_snapshot(CLEAN), blocked, later], policy_digest=DIGEST, required_lanes=["synth"])
+    assert not verdict.passed
+    [contract] = [lane for lane in verdict.lanes if lane.lane == "teardown-contract"]
+    assert contract.run_id == "older"
+
+
+def test_a_passing_snapshot_marked_refused_is_not_set_aside():
+    """Only a blocked snapshot can be a refusal; a pass that says so is judged like any other."""
+    odd = make_snapshot(CLEAN, lane="teardown-contract", details={"refused": True}, policy_digest="f" * 64)
+    verdict = decide([make_snapshot(CLEAN), odd], policy_digest=DIGEST, required_lanes=["synth"])
+    assert not verdict.passed and verdict.ignored == []

@@ -145,13 +145,24 @@ def test_a_destroy_plan_that_creates_something_is_refused(account, terraform, te
     assert "apply" not in [call[0] for call in terraform.calls()]
 
 
-@pytest.mark.parametrize("stack", ["core", "anything-else"])
-def test_a_stack_the_policy_does_not_allow_stops_before_terraform_runs(terraform, teardown, stack):
-    result = teardown("run", stack, "--auto-approve")
+def test_a_stack_the_policy_does_not_allow_stops_before_terraform_runs(terraform, teardown):
+    result = teardown("run", "core", "--auto-approve")
 
     assert result.code == 1
     assert terraform.calls() == []
-    assert blockers(result.snapshot("teardown-contract")) == {("destroy-out-of-scope", stack)}
+    contract = result.snapshot("teardown-contract")
+    assert blockers(contract) == {("destroy-out-of-scope", "core")}
+    assert contract["details"]["refused"] is True, "the verdict sets it aside: nothing ran"
+
+
+@pytest.mark.parametrize("command", ["plan", "run"])
+def test_an_unknown_stack_is_a_usage_error_that_writes_nothing(terraform, teardown, command):
+    result = teardown(command, "anything-else", *(["--auto-approve"] if command == "run" else []))
+
+    assert result.code == 2
+    assert "STACK must be one of core, confluent, demo, not 'anything-else'" in result.stderr
+    assert terraform.calls() == []
+    assert not result.evidence.exists() or not any(result.evidence.rglob("*.json"))
 
 
 def test_static_keys_stop_it_before_anything_runs(account, terraform, teardown, monkeypatch):

@@ -37,6 +37,7 @@ from guards.live.state import collect_state
 from guards.live_facts import LiveFacts
 from guards.rules.backend_live import backend_readiness, state_locks
 from guards.waivers import apply_waivers
+from stackguard import progress
 from stackguard.lanes import operator as kernel
 from stackguard.lanes.check import run_check
 from stackguard.lanes.live import LiveScope, collect_live
@@ -75,9 +76,11 @@ def check(request: Request, session: boto3.Session, private: Path) -> Judged:
         if kernel.stops(request, gathered):
             return _judged(request, gathered, access)
 
+    progress.step("synth")
     synthesize(request.config, request.out_dir)
     saved = kernel.save_plan(access.terraform, request.plan_name, private)
     plan = kernel.read_plan(saved, request.stack)
+    progress.step("guards")
     today = gathered.started.date()
     findings, waivers = apply_waivers(gathered.findings, request.policy.waivers, today)
     plan_findings, plan_waivers = evaluate(plan, request.policy, today=today, documents={None: f"{saved.original} (show -json)"})
@@ -149,6 +152,7 @@ def apply(request: Request, session: boto3.Session, checked: Judged) -> kernel.A
     )
     if attempt.failure is not None:
         return _failed(request, checked, Gathered(started), attempt)
+    progress.step("verify")
     scope = LiveScope(stacks=(request.stack,), sections=LIVE_SECTIONS, today=utc_now().date())
     inventory = collect_live(session, config=request.config, policy=request.policy, scope=scope)
     snapshot, path = run_check(
@@ -199,6 +203,8 @@ def _failed(request: Request, checked: Judged, gathered: Gathered, attempt: kern
 
 def operation(request: Request) -> kernel.Operation:
     """The deploy as the command line drives it (after the checks without side effects)."""
+    from stackguard.report.deploy import planned_changes_summary
+
     prepare(request)
     session = boto3.Session(region_name=request.config.region)
     return kernel.Operation(
@@ -208,4 +214,5 @@ def operation(request: Request) -> kernel.Operation:
         judgement="the deploy-plan snapshot",
         verb="deploy",
         done="applied",
+        summary=planned_changes_summary,
     )

@@ -333,8 +333,9 @@ def test_a_missing_terraform_binary_is_a_tooling_failure(account, terraform, tea
     result = teardown("plan", "demo", config=config)
 
     assert result.code == 3
-    assert result.stderr.strip().startswith("error: no-such-terraform not found on PATH")
-    assert len(result.stderr.strip().splitlines()) == 1
+    progress, error = result.stderr.strip().splitlines()
+    assert progress == "step: preflight", "the step that stopped, then one line saying why"
+    assert error.startswith("error: no-such-terraform not found on PATH")
 
 
 def test_a_contract_that_should_be_published_and_cannot_be_destroys_nothing(account, terraform, teardown, monkeypatch):

@@ -14,7 +14,6 @@ from stackguard.terraform import Scrubber, Terraform, TerraformFailed, find_bina
 from stackguard.terraform_log import TerraformLog
 from tests.support.fake_terraform import FakeTerraform, install
 
-
 # -- the scrubber: every credential the lane knows ---------------------------------------------
 
 SECRET, TOKEN = "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY", "IQoJb3JpZ2luX2VjEXAMPLETOKEN"

@@ -1,5 +1,9 @@
 """Where snapshots live on disk: `<root>/<env>/<lane>/<run_id>/<lane>_snapshot.json`.
 
+An operation's terraform log lives beside them, `<root>/<env>/<operation>/<run_id>/terraform.log`
+(for teardown, beside the proof), and is never read as a snapshot: only `*_snapshot.json`
+files are snapshots, for the verdict and for publication alike.
+
 Writes are atomic and exclusive (a complete temporary file hard-linked into place) and
 never overwrite an earlier snapshot: evidence is append-only.
 """
@@ -18,6 +22,7 @@ from foundation.files import RefusedFile, read_regular_file
 from foundation.names import check_segment
 
 SNAPSHOT_SUFFIX = "_snapshot.json"
+TERRAFORM_LOG = "terraform.log"
 
 
 class EvidenceError(ValueError):
@@ -32,6 +37,11 @@ def lane_snapshot_path(root: Path, environment: str, lane: str, run_id: str) -> 
     except ValueError as exc:
         raise EvidenceError(str(exc)) from None
     return root / environment / lane / run_id / f"{lane}{SNAPSHOT_SUFFIX}"
+
+
+def run_log_path(root: Path, environment: str, operation: str, run_id: str) -> Path:
+    """Where an operation (deploy, teardown) of one run logs what terraform printed."""
+    return lane_snapshot_path(root, environment, operation, run_id).with_name(TERRAFORM_LOG)
 
 
 def snapshot_path(root: Path, snapshot: Snapshot) -> Path:

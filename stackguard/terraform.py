@@ -4,7 +4,10 @@ Every run is non-interactive (stdin closed, `-input=false`, TF_IN_AUTOMATION) an
 output is captured, never echoed: plans and errors can carry values. Whatever terraform
 prints passes the lane's `Scrubber` here, where it enters the program, so no credential
 the lane knows reaches a message, a log, a snapshot or a report. A failure becomes one
-line (terraform's own `Error:` summary) and exit code 3.
+line (the first error's summary, reason and address: `stackguard.terraform_errors`) that
+names the lane's terraform log, where every command's whole output is kept
+(`stackguard.terraform_log`), and exit code 3. `init`, `plan` and `apply` each mark a
+progress step (`stackguard.progress`).
 
 Interrupts: an apply runs in its own process group, and while it runs SIGINT and SIGTERM
 do not stop this process; each is passed on to terraform as one interrupt, terraform
@@ -19,23 +22,26 @@ import re
 import shutil
 import signal
 import subprocess
+import time
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from foundation.errors import ExitCode, StackguardError
+from stackguard import progress
+from stackguard.terraform_errors import summary as summary
+from stackguard.terraform_log import LogRefused, TerraformLog, entry
 
 STALE_PLAN_MARK = "Saved plan is stale"
 AUTOMATION_ENV = {"TF_IN_AUTOMATION": "1", "TF_INPUT": "0", "CHECKPOINT_DISABLE": "1"}
-_ANSI = re.compile(r"\x1b\[[0-9;]*[A-Za-z]")
-_DECORATION = "│╷╵ \t"
 _KEY_LIKE = re.compile(r"\b(?:AKIA|ASIA)[A-Z0-9]{16}\b")
-MAX_LINE = 300
 REDACTED = "(redacted)"
 #: Shorter values are no credential a provider issues; scrubbing them would mangle words.
 MIN_SECRET = 8
 INTERRUPTS = (signal.SIGINT, signal.SIGTERM)
+#: The commands that start a progress step of their own (`show` belongs to the step it serves).
+PROGRESS_STEPS = ("init", "plan", "apply")
 
 
 class TerraformFailed(StackguardError):
@@ -81,17 +87,6 @@ class Scrubber:
             if raw in data:
                 data = data.replace(raw, REDACTED.encode())
         return data
-
-
-def summary(stderr: str) -> str:
-    """The most meaningful line of terraform's stderr: its last `Error:` line, else its
-    last non-empty line; box drawing, colour and anything key-like removed."""
-    lines = [_ANSI.sub("", line).strip(_DECORATION) for line in stderr.splitlines()]
-    meaningful = [line for line in lines if line]
-    errors = [line for line in meaningful if line.startswith("Error:")]
-    line = errors[-1] if errors else (meaningful[-1] if meaningful else "no output on stderr")
-    line = _KEY_LIKE.sub(REDACTED, " ".join(line.split()))
-    return line if len(line) <= MAX_LINE else line[: MAX_LINE - 3] + "..."
 
 
 @dataclass(frozen=True)
@@ -148,10 +143,24 @@ class Terraform:
     workdir: Path
     env: Mapping[str, str] = field(repr=False)
     scrubber: Scrubber = field(default_factory=Scrubber, repr=False)
+    log: TerraformLog | None = field(default=None, repr=False, compare=False)
 
     @property
     def name(self) -> str:
         return Path(self.binary).name
+
+    def _begin(self, args: tuple[str, ...]) -> float:
+        """Before a command: its progress step, and the log created (its path printed) on the
+        first one; a log that cannot be created stops the lane before terraform runs."""
+        if args[0] in PROGRESS_STEPS:
+            progress.step(args[0])
+        if self.log is not None:
+            try:
+                if self.log.create():
+                    progress.note(f"terraform output: {self.log.path}")
+            except LogRefused as exc:
+                raise TerraformFailed(f"the terraform log {exc}; `{self.name} {args[0]}` was not run") from None
+        return time.monotonic()
 
     def _start(self, args: tuple[str, ...], *, own_group: bool) -> subprocess.Popen[bytes]:
         try:
@@ -167,37 +176,61 @@ class Terraform:
         except OSError as exc:
             raise TerraformFailed(f"{self.name} {args[0]} could not start: {exc.strerror or exc}") from None
 
-    def _completed(self, process: subprocess.Popen[bytes], stdout: bytes, stderr: bytes, interrupted: str | None = None) -> Completed:
+    def _completed(
+        self, args: tuple[str, ...], started: float, process: subprocess.Popen[bytes], stdout: bytes, stderr: bytes,
+        interrupted: str | None = None,
+    ) -> Completed:
+        """The result, scrubbed where it enters; the command and its output logged."""
         text = self.scrubber.text(stderr.decode("utf-8", "replace"))
+        if self.log is not None:
+            machine = "-json" in args
+            problem = self.log.append(entry(
+                [self.name, *args], returncode=process.returncode, seconds=time.monotonic() - started,
+                stdout=None if machine else self.scrubber.text(stdout.decode("utf-8", "replace")),
+                stdout_bytes=len(stdout), stderr=text, interrupted=interrupted,
+            ))
+            if problem:
+                progress.note(problem)
         return Completed(process.returncode, self.scrubber.data(stdout), text, interrupted)
 
+    def failure(self, command: str, result: Completed) -> str:
+        """One line for a failed command: the first error, its reason and address, the log."""
+        line = f"{self.name} {command} failed (exit {result.returncode}): {summary(result.stderr)}"
+        return line + self.full_output()
+
+    def full_output(self) -> str:
+        return f"; full output: {self.log.path}" if self.log is not None and self.log.created else ""
+
     def run(self, *args: str) -> Completed:
+        started = self._begin(args)
         process = self._start(args, own_group=False)
         try:
             stdout, stderr = process.communicate()
         except KeyboardInterrupt:
-            process.communicate()  # terraform got the interrupt too: let it stop cleanly
+            stdout, stderr = process.communicate()  # terraform got the interrupt too: let it stop cleanly
+            self._completed(args, started, process, stdout, stderr, "SIGINT")
             raise TerraformFailed(
                 f"interrupted during `{self.name} {args[0]}`; terraform was allowed to stop and "
-                "release its lock"
+                f"release its lock{self.full_output()}"
             ) from None
-        return self._completed(process, stdout, stderr)
+        return self._completed(args, started, process, stdout, stderr)
 
     def run_interruptible(self, *args: str) -> Completed:
         """`run`, but SIGINT and SIGTERM reach terraform once each, through us, and are
         reported in the result instead of stopping this process."""
+        started = self._begin(args)
         with _forwarding_interrupts() as forwarder:
             process = forwarder.process = self._start(args, own_group=True)
             if forwarder.received:  # a signal came while it was starting
                 forwarder.forward()
             stdout, stderr = process.communicate()
         interrupted = forwarder.received[0] if forwarder.received else None
-        return self._completed(process, stdout, stderr, interrupted)
+        return self._completed(args, started, process, stdout, stderr, interrupted)
 
     def checked(self, *args: str) -> bytes:
         result = self.run(*args)
         if result.returncode != 0:
-            raise TerraformFailed(f"{self.name} {args[0]} failed (exit {result.returncode}): {summary(result.stderr)}")
+            raise TerraformFailed(self.failure(args[0], result))
         return result.stdout
 
     def init(self, *, reconfigure: bool = False) -> None:

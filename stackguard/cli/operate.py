@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Annotated, NoReturn
 import typer
 
 from foundation.errors import ExitCode, StackguardError
-from stackguard.cli.emit import Reporting, announce, conclude, note, publish, say, show
+from stackguard.cli.emit import Reporting, announce, conclude, err, note, publish, say, show
 from stackguard.cli.options import (
     DEFAULT_EVIDENCE,
     DEFAULT_OUT,
@@ -72,15 +72,20 @@ def confirm(stack: str, *, verb: str, done: str) -> None:
 
 def operate(operation: Operation, reporting: Reporting, *, auto_approve: bool) -> NoReturn:
     """Judge; then, if asked to and it holds, confirm and apply. The plan is kept in a
-    private directory that goes when the lane ends, whatever its outcome."""
+    private directory that goes when the lane ends, whatever its outcome. Each step's
+    progress goes to stderr (`stackguard.progress`)."""
+    from stackguard import progress
     from stackguard.lanes.operator import private_directory
 
-    with private_directory() as private:
+    with progress.reporting(progress.Steps(err)), private_directory() as private:
         _operate(operation, private, reporting, auto_approve=auto_approve)
 
 
 def _operate(operation: Operation, private: Path, reporting: Reporting, *, auto_approve: bool) -> NoReturn:
+    from stackguard import progress
+
     judged = operation.judge(private)
+    progress.finish()  # before the summary and the prompt
     published = announce(judged.path, reporting)
     summary = operation.summary(judged.snapshot) if operation.summary and judged.saved else None
     if operation.apply is None or not judged.holds:
@@ -97,6 +102,7 @@ def _operate(operation: Operation, private: Path, reporting: Reporting, *, auto_
     if not auto_approve:
         confirm(operation.stack, verb=operation.verb, done=operation.done)
     applied = operation.apply(judged)
+    progress.finish()
     show(applied.snapshot, reporting)
     note(f"snapshot: {applied.path}")
     for path in applied.paths:

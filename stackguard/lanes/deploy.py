@@ -40,6 +40,7 @@ from guards.live.state import collect_state
 from guards.live_facts import LiveFacts
 from guards.rules.backend_live import backend_readiness, state_locks
 from guards.waivers import apply_waivers
+from stackguard import progress
 from stackguard.lanes import bootstrap
 from stackguard.lanes import operator as kernel
 from stackguard.lanes.check import run_check
@@ -88,9 +89,11 @@ def check(request: Request, session: boto3.Session, private: Path) -> Judged:
         if kernel.stops(request, gathered):
             return _judged(request, gathered, access)
 
+    progress.step("synth")
     synthesize(request.config, request.out_dir, bootstrap=request.bootstrap)
     saved = kernel.save_plan(access.terraform, request.plan_name, private, reconfigure=request.bootstrap)
     plan = kernel.read_plan(saved, request.stack)
+    progress.step("guards")
     today = gathered.started.date()
     findings, waivers = apply_waivers(gathered.findings, request.policy.waivers, today)
     plan_findings, plan_waivers = evaluate(plan, request.policy, today=today, documents={None: f"{saved.original} (show -json)"})
@@ -165,10 +168,12 @@ def apply(request: Request, session: boto3.Session, checked: Judged) -> kernel.A
     earlier: tuple[Path, ...] = ()
     if request.bootstrap:
         assert checked.access is not None  # a plan was judged, so access was opened
+        progress.step("migrate")
         failed, migrated = bootstrap.migrate(request, checked.access.terraform, checked.access.clients)
         if failed is not None:
             return failed
         earlier = (migrated,)
+    progress.step("verify")
     scope = LiveScope(stacks=(request.stack,), sections=LIVE_SECTIONS, today=utc_now().date())
     inventory = collect_live(session, config=request.config, policy=request.policy, scope=scope)
     snapshot, path = run_check(
@@ -219,6 +224,8 @@ def _failed(request: Request, checked: Judged, gathered: Gathered, attempt: kern
 
 def operation(request: Request) -> kernel.Operation:
     """The deploy as the command line drives it (after the checks without side effects)."""
+    from stackguard.report.deploy import planned_changes_summary
+
     prepare(request)
     session = boto3.Session(region_name=request.config.region)
     return kernel.Operation(
@@ -228,4 +235,5 @@ def operation(request: Request) -> kernel.Operation:
         judgement="the deploy-plan snapshot",
         verb="deploy",
         done="applied",
+        summary=planned_changes_summary,
     )

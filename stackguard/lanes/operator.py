@@ -29,13 +29,13 @@ import boto3
 
 from evidence.provenance import git_sha
 from evidence.snapshot import Snapshot
-from evidence.store import ensure_unwritten, write_snapshot
+from evidence.store import EvidenceError, ensure_unwritten, run_log_path, write_snapshot
 from foundation.aws import ClientFactory, client_factory
 from foundation.clock import utc_now
 from guards.findings import Finding
 from guards.policy import Policy
 from guards.waivers import AppliedWaiver, apply_waivers
-from stackguard import __version__
+from stackguard import __version__, progress
 from stackguard.lanes import credentials
 from stackguard.lanes.credentials import NOT_GATED as NOT_GATED
 from stackguard.lanes.credentials import CredentialGate
@@ -50,6 +50,7 @@ from stackguard.lanes.plans import read_plan as read_plan
 from stackguard.lanes.plans import save_plan as save_plan
 from stackguard.lanes.plans import state_after as state_after
 from stackguard.terraform import Terraform, find_binary
+from stackguard.terraform_log import TerraformLog
 from stacks.config import PlatformConfig
 
 
@@ -85,10 +86,18 @@ class Request:
         """Relative to the working directory, as terraform is given it."""
         return f"{self.operation}-{self.run_id}.tfplan"
 
+    @property
+    def log_path(self) -> Path:
+        """Where everything terraform prints in this operation is logged, scrubbed."""
+        return run_log_path(self.evidence_root, self.policy.environment, self.operation, self.run_id)
+
 
 def ensure_fresh(request: Request, lanes: Iterable[str]) -> None:
-    """Before any side effect: no snapshot of these lanes exists yet for this run."""
+    """Before any side effect: no snapshot of these lanes, and no terraform log, exists yet
+    for this run (a log is never overwritten)."""
     ensure_unwritten(request.evidence_root, request.policy.environment, list(lanes), request.run_id)
+    if request.log_path.exists() or request.log_path.is_symlink():
+        raise EvidenceError(f"{request.log_path}: a terraform log for this run already exists; use another --run-id")
 
 
 def stops(request: Request, gathered: Gathered) -> bool:
@@ -122,13 +131,14 @@ class Access:
 def open_access(request: Request, session: boto3.Session, gathered: Gathered) -> Access:
     """Find terraform (exit 3 without it), judge the credentials into `gathered`, give
     terraform exactly the judged ones, and only if nothing blocks so far, ask AWS who we
-    are (exit 3 when it does not answer)."""
+    are (exit 3 when it does not answer). Terraform logs to the run's `log_path`."""
+    progress.step("preflight")
     binary = find_binary(request.config.tooling.terraform)
     gate = gate_credentials(request, session)
     gathered.add(gate.findings)
     environment = credentials.terraform_environment(request.environ, gate.credentials, request.config.region)
     scrubber = credentials.scrubber(request.environ, gate.credentials)
-    terraform = Terraform(binary, request.workdir, environment, scrubber)
+    terraform = Terraform(binary, request.workdir, environment, scrubber, TerraformLog(request.log_path))
     clients = client_factory(session)
     if stops(request, gathered):
         return Access(terraform, gate, clients, None)

@@ -26,7 +26,7 @@ from foundation.errors import ExitCode, StackguardError
 from foundation.files import RefusedFile, read_regular_file
 from guards.documents import InputError, parse_document_bytes
 from guards.inventory import Inventory
-from stackguard.terraform import STALE_PLAN_MARK, Completed, Terraform, TerraformFailed, summary
+from stackguard.terraform import STALE_PLAN_MARK, Completed, Terraform, TerraformFailed
 
 
 class PlanChanged(StackguardError):
@@ -178,11 +178,12 @@ def attempt_apply(saved: SavedPlan, stack: str, *, judged_as: str, replan: str) 
         reason = (
             f"interrupted by {result.interrupted} during `{name} apply`; {name} was asked to stop "
             f"gracefully (exit {result.returncode}) and the state shows what it applied"
+            f"{saved.terraform.full_output()}"
         )
     elif result.returncode == 0:
         return Attempt()
     elif STALE_PLAN_MARK in result.stderr:
-        reason = f"the saved plan is stale: {stack}'s state changed after it was planned and {name} refused it; {replan}"
+        reason = f"the saved plan is stale: {stack}'s state changed after it was planned and {name} refused it; {replan}{saved.terraform.full_output()}"
     else:
-        reason = f"{name} apply failed (exit {result.returncode}): {summary(result.stderr)}"
+        reason = saved.terraform.failure("apply", result)
     return Attempt(reason, state_after(saved.terraform, stack), result.interrupted)

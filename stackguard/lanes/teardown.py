@@ -46,6 +46,7 @@ from guards.teardown.verification import (
     preserve_presence,
     state_residuals,
 )
+from stackguard import progress
 from stackguard.lanes import operator as kernel
 from stackguard.lanes.operator import Access, Gathered, Judged, Request, SavedPlan
 from stackguard.lanes.teardown_backend import read_backend
@@ -114,7 +115,9 @@ def contract(request: Request, session: boto3.Session, private: Path) -> Judged:
     access = kernel.open_access(request, session, gathered)
     if kernel.stops(request, gathered):
         return _freeze(request, gathered, access)
+    progress.step("synth")
     synthesize(request.config, request.out_dir)
+    progress.step("backend")
     target_synth = load_synth(request.workdir / STACK_FILE)
     core_synth = load_synth(request.out_dir / "stacks" / "core" / STACK_FILE)
     backend = read_backend(request, access.clients, target_synth)
@@ -124,6 +127,7 @@ def contract(request: Request, session: boto3.Session, private: Path) -> Judged:
 
     saved = kernel.save_plan(access.terraform, request.plan_name, private, destroy=True)
     plan = kernel.read_plan(saved, request.stack)
+    progress.step("guards")
     owned = owned_by(target_synth.resources, backend.states.get(target) or [])
     preserved = preserve_set(
         preserved_identities(request.config, policy.teardown.preserve, access.account),
@@ -161,6 +165,7 @@ def apply(request: Request, contract: Judged) -> kernel.Applied:
     )
     if attempt.failure is not None:
         return _failed(request, contract, Gathered(started), attempt)
+    progress.step("verify")
     after = kernel.state_after(saved.terraform, target)
     verification, verification_path = _verify(request, contract, Gathered(started), after)
     return _prove(request, contract, Gathered(started), (verification, verification_path), after.left)

@@ -1,4 +1,5 @@
-"""What an operator reviews before typing the stack's name: the destroy-set, in plain text.
+"""What an operator reviews before typing the stack's name: the destroy-set and the
+preserve-set, in plain text.
 
 Taken from the contract snapshot's details only, like every other output.
 """
@@ -19,4 +20,5 @@ def destroy_set_summary(snapshot: Snapshot) -> str:
     tail = f"preserve-set: {len(preserved)} identities"
     if snapshot.overall_pass:
         tail += ", none of them deleted by this plan"
-    return "\n".join([head, *(f"  - {address}" for address in deletes), tail])
+    kept = [f"  = {item.get('identity')} ({item.get('why')})" for item in preserved if isinstance(item, dict)]
+    return "\n".join([head, *(f"  - delete  {address}" for address in deletes), tail, *kept])

@@ -40,3 +40,27 @@ def test_a_missing_directory_is_bad_input(tmp_path):
 def test_a_bad_prefix_is_refused_before_any_client_is_made():
     with pytest.raises(EvidenceError, match="expected s3://BUCKET/evidence/ENV/"):
         published_snapshots("s3://bucket/other/dev_min/", None, never_called)
+
+
+def test_a_terraform_log_in_the_tree_is_neither_a_snapshot_nor_a_problem_nor_published(tmp_path):
+    """The operator lanes' log sits among the snapshots (for teardown, beside the proof):
+    the verdict and publication read `*_snapshot.json` only."""
+    from evidence.publish import stage_run
+    from evidence.store import TERRAFORM_LOG, run_log_path
+
+    path = write_snapshot(tmp_path, make_snapshot(CLEAN, lane="teardown", run_id="r1"))
+    log = run_log_path(tmp_path, "dev_min", "teardown", "r1")
+    assert log == path.with_name(TERRAFORM_LOG)
+    log.write_text("==> terraform apply\nError: something\n")
+
+    snapshots, problems = local_snapshots(tmp_path)
+    assert [(s.lane, s.run_id) for s in snapshots] == [("teardown", "r1")] and problems == []
+    staged = stage_run(path.parent)
+    assert [lane.snapshot.source for lane in staged.lanes] == [path]
+
+
+def test_a_log_path_stays_below_the_root(tmp_path):
+    from evidence.store import run_log_path
+
+    with pytest.raises(EvidenceError, match="run id"):
+        run_log_path(tmp_path, "dev_min", "deploy", "../x")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.operator_env import put_state, waiving_policy
+from tests.support.operator_env import RUN_ID, put_state, waiving_policy
 from tests.support.plans import CONFIG, create_plan, state_of
 
 STATE_BUCKET_ARN = f"arn:aws:s3:::{CONFIG.backend.state_bucket}"
@@ -95,9 +95,12 @@ def test_secrets_in_terraforms_error_are_scrubbed(deploy, terraform, ready_backe
     run = deploy("core", "--auto-approve")
 
     assert run.code == 3
+    log = run.evidence / "dev_min" / "deploy" / RUN_ID / "terraform.log"
     assert run.stderr.strip().splitlines()[-1] == (
         "error: terraform plan failed (exit 1): Error: provider said (redacted) and (redacted) and (redacted)"
+        f"; full output: {log}"
     )
+    assert "Error: provider said (redacted)" in log.read_text(), "the log is among what is searched below"
     written = "".join(p.read_text() for p in (tmp_path / "runs").rglob("*") if p.is_file())
     for value in secrets.values():
         assert value not in run.stdout + run.stderr + written

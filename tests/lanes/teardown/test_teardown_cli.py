@@ -65,6 +65,24 @@ def test_clean_destroy_is_applied_once_with_the_plan_file_that_was_checked(accou
     assert result.stdout.rstrip().endswith("PASS")
 
 
+def test_the_destroy_set_and_the_preserve_set_are_shown_before_the_apply_and_the_log_beside_the_proof(
+    account, terraform, teardown, demo_plan
+):
+    result = teardown("run", "demo", "--auto-approve")
+    assert result.code == 0, result.stderr
+    lines = result.stderr.splitlines()
+    steps = [line.removeprefix("step: ") for line in lines if line.startswith("step: ")]
+    assert steps == ["preflight", "synth", "backend", "init", "plan", "guards", "apply", "verify"]
+    shown = lines[:lines.index("step: apply")]
+    deletes = sorted(c["address"] for c in demo_plan["resource_changes"] if c["mode"] == "managed")
+    assert [line.removeprefix("  - delete  ") for line in shown if line.startswith("  - delete  ")] == deletes
+    assert any(line.startswith("preserve-set: ") for line in shown)
+    assert f"  = s3-bucket:{BUCKET} " in "\n".join(shown)
+    log = result.evidence / "dev_min" / "teardown" / "td-1" / "terraform.log"
+    assert f"terraform output: {log}" in lines and log.with_name("teardown_snapshot.json").is_file()
+    assert "$ terraform apply -input=false -no-color" in log.read_text()
+
+
 def test_plan_destroys_nothing_and_freezes_the_contract(account, terraform, teardown):
     result = teardown("plan", "demo", "--format", "json")
 
@@ -344,8 +362,9 @@ def test_a_missing_terraform_binary_is_a_tooling_failure(account, terraform, tea
     result = teardown("plan", "demo", config=config)
 
     assert result.code == 3
-    assert result.stderr.strip().startswith("error: no-such-terraform not found on PATH")
-    assert len(result.stderr.strip().splitlines()) == 1
+    progress, error = result.stderr.strip().splitlines()
+    assert progress == "step: preflight", "the step that stopped, then one line saying why"
+    assert error.startswith("error: no-such-terraform not found on PATH")
 
 
 def test_a_contract_that_should_be_published_and_cannot_be_destroys_nothing(account, terraform, teardown, monkeypatch):

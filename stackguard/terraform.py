@@ -152,7 +152,7 @@ class Terraform:
     def _begin(self, args: tuple[str, ...]) -> float:
         """Before a command: its progress step, and the log created (its path printed) on the
         first one; a log that cannot be created stops the lane before terraform runs."""
-        if args[0] in PROGRESS_STEPS:
+        if args[0] in PROGRESS_STEPS and "-migrate-state" not in args:  # the move is the lane's `migrate` step
             progress.step(args[0])
         if self.log is not None:
             try:

@@ -546,7 +546,7 @@ STATE_LOCKED = _code(
 
 BUDGET_STOP_REACHED = _code(
     "budget-stop-reached",
-    applies="live",
+    applies="live deploy",
     summary=(
         "actual spend is at or above the emergency stop (28 USD): the budget's own actual spend "
         "(`spend:budget`), or the month-to-date sum of the sources in `cost.scope` (`spend:combined`); "
@@ -554,26 +554,36 @@ BUDGET_STOP_REACHED = _code(
     ),
     why="past the emergency stop the cap is days away: nothing new should be deployed",
     severity="critical",
-    remediation="tear down the ephemeral stacks and find what bills",
+    remediation=(
+        "tear down the ephemeral stacks (teardown is never gated on spend) and find what bills; `stackguard "
+        "deploy` refuses to plan until spend is below the stop or can be read again"
+    ),
     iam=(*_BUDGETS, *_CE),
+    # the emergency stop: a waiver would let a deploy continue past it
+    waivable=False,
 )
 COST_CAP_EXCEEDED = _code(
     "cost-cap-exceeded",
-    applies="live",
+    applies="live deploy",
     summary="the month-to-date sum of the sources in `cost.scope` exceeds the cap",
     why="the platform costs more than it may",
     severity="critical",
-    remediation="tear down the ephemeral stacks and find what bills",
+    remediation="tear down the ephemeral stacks and find what bills; `stackguard deploy` refuses to plan meanwhile",
     iam=_CE,
+    waivable=False,  # past the cap: a waiver would let a deploy add to it
 )
 COST_SOURCE_MISSING = _code(
     "cost-source-missing",
-    applies="live",
+    applies="live deploy",
     summary="a source `cost.scope` requires (`aws`, `confluent`) has no spend figure, so the sum proves nothing",
     why="a sum with a part missing proves nothing below the thresholds",
     severity="high",
-    remediation="make the source readable (see the `cost-query-failed` beside it)",
+    remediation=(
+        "make the source readable (see the `cost-query-failed` beside it), or narrow `[cost] scope` in "
+        "policy.toml, visibly, if the platform truly has no such spend"
+    ),
     iam=_CE,
+    waivable=False,  # an unread part of the sum: a waiver would let a deploy pass past an unseen stop
 )
 COST_QUERY_FAILED = _code(
     "cost-query-failed",

@@ -8,7 +8,9 @@ the guards'. Each step runs only if everything before it holds:
    in `remote_state` mode) have non-empty states in the backend (`deploy-order`);
 3. for confluent and demo, the backend is ready and its lock probe passes; core, which
    creates the backend, must have its state in the bucket, or, with `--bootstrap` (its
-   first deploy, `stackguard.lanes.bootstrap`), must not have it there yet;
+   first deploy, `stackguard.lanes.bootstrap`), must not have it there yet; then spend is
+   read and must be below the emergency stop and the cap (`guards.deploy.spend`; no
+   waiver applies, and spend that cannot be read blocks);
 4. terraform init, plan -out=FILE, FILE copied into the lane's private directory, show
    -json of the copy; the plan guards judge exactly that output and the `deploy-plan`
    snapshot records the copy's sha256 and the planned changes;
@@ -32,6 +34,7 @@ from foundation.digests import file_sha256
 from foundation.errors import StackguardError
 from foundation.topology import STACK_NAMES
 from guards.deploy import apply_failed, apply_outcome, deploy_order, planned_changes, upstream_of
+from guards.deploy.spend import spend_gate
 from guards.engine import evaluate
 from guards.findings import Finding
 from guards.inventory import Inventory
@@ -52,6 +55,7 @@ OPERATION = "deploy"
 LANE_PLAN, LANE_APPLY, LANE_LIVE = "deploy-plan", "deploy-apply", "deploy-live"
 LANES = (LANE_PLAN, LANE_APPLY, bootstrap.LANE_MIGRATE, LANE_LIVE)
 LIVE_SECTIONS = frozenset({"backend", "infra"})
+SPEND_SECTIONS = frozenset({"budget", "cost"})
 
 
 def prepare(request: Request) -> None:
@@ -88,6 +92,9 @@ def check(request: Request, session: boto3.Session, private: Path) -> Judged:
         gathered.add(_readiness(request, access.clients))
         if kernel.stops(request, gathered):
             return _judged(request, gathered, access)
+    gathered.add(*_spend(request, session))
+    if kernel.stops(request, gathered):
+        return _judged(request, gathered, access)
 
     progress.step("synth")
     synthesize(request.config, request.out_dir, bootstrap=request.bootstrap)
@@ -125,6 +132,14 @@ def _order(request: Request, clients: ClientFactory) -> tuple[list[Finding], dic
         states.setdefault(resource.stack or "", []).append(resource)
     findings = [*errors, *deploy_order(request.stack, upstream, states, confluent_source=source)]
     return findings, {f"s3://{bucket}/{d.key}": d.object_sha256 for d in digests if d.object_sha256}
+
+
+def _spend(request: Request, session: boto3.Session) -> tuple[list[Finding], dict[str, str]]:
+    """The spend gate (`guards.deploy.spend`): the budget's actual spend and the sources of
+    `cost.scope`, read as `check live --only budget,cost` reads them."""
+    scope = LiveScope(stacks=STACK_NAMES, sections=SPEND_SECTIONS, today=utc_now().date())
+    inventory = collect_live(session, config=request.config, policy=request.policy, scope=scope)
+    return spend_gate(inventory, request.policy, budget_required=not request.bootstrap), inventory.input_digests
 
 
 def _readiness(request: Request, clients: ClientFactory) -> list[Finding]:

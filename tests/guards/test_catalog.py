@@ -26,6 +26,8 @@ NOT_WAIVABLE = {
     "destroy-apply-failed", "deploy-apply-failed",
     # an unverified state move: the local copy may be the only record of core
     "state-migration-unverified",
+    # spend at the stop or the cap, or unread: a waiver would let a deploy continue past it
+    "budget-stop-reached", "cost-cap-exceeded", "cost-source-missing",
 }
 
 

@@ -48,10 +48,23 @@ def put_state(session, stack: str, resources: list[tuple[str, str, dict]]) -> No
     )
 
 
+def seed_month_to_date_cost(moto_endpoint: str, amount: str) -> None:
+    """Queue a Cost Explorer answer for this month so far (moto serves what it is given)."""
+    import datetime as dt
+
+    from guards.live.cost import month_to_date_window
+    from tests.guards.live.test_cost import answer, seed
+
+    window = month_to_date_window(dt.datetime.now(dt.UTC).date())
+    if window:  # on the 1st the window is empty and nothing is asked
+        seed(moto_endpoint, answer(str(window[0]), str(window[1]), amount))
+
+
 @pytest.fixture
-def account(aws, monkeypatch):
-    """moto with core's preserved things (state and evidence buckets, lock table, budget),
-    confluent's state in the backend (demo reads it), and short-lived credentials."""
+def account(aws, moto_endpoint, monkeypatch):
+    """moto with core's preserved things (state and evidence buckets, lock table, budget
+    with 4.20 USD actual spend), Cost Explorer's month so far (4.20 USD), confluent's state in
+    the backend (demo reads it), and short-lived credentials."""
     for name, value in SHORT_LIVED.items():
         monkeypatch.setenv(name, value)
     s3 = aws.client("s3", region_name=REGION)
@@ -64,6 +77,7 @@ def account(aws, monkeypatch):
         BillingMode="PAY_PER_REQUEST",
     )
     create_budget(aws)
+    seed_month_to_date_cost(moto_endpoint, "4.20")
     put_state(aws, "confluent", [("aws_ssm_parameter", "bootstrap_parameter", {"name": "/sg-devmin/dev_min/confluent/bootstrap_servers"})])
     return aws
 

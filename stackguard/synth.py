@@ -39,7 +39,7 @@ def list_stacks(outdir: Path) -> list[SynthesizedStack]:
     ]
 
 
-def _move_into_place(staging: Path, outdir: Path) -> None:
+def move_into_place(staging: Path, outdir: Path) -> None:
     """Rename each staged file over its destination; manifest.json last, as the commit."""
     files = sorted(path for path in staging.rglob("*") if path.is_file())
     files.sort(key=lambda path: path.name == "manifest.json")
@@ -88,7 +88,7 @@ def _synthesize_cold(config: PlatformConfig, outdir: Path, *, bootstrap: bool) -
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise StackguardError(f"synthesis failed: {first_line}", ExitCode.ENVIRONMENT) from exc
         names = [stack.name for stack in list_stacks(staging)]
-        _move_into_place(staging, outdir)
+        move_into_place(staging, outdir)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     return [stack for stack in list_stacks(outdir) if stack.name in names]

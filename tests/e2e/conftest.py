@@ -100,15 +100,48 @@ def _clean_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "TF_", "STACKGUARD_"))}
 
 
+#: Where demo reads Kafka's endpoint and credentials in manual mode: the e2e account has no
+#: confluent stack (its provider is not in the mirror), so demo takes SSM parameters that
+#: `seed_manual_parameters` writes, as an operator of a cluster managed elsewhere would.
+MANUAL_PARAMETERS = {
+    "bootstrap_servers": "/devmin/e2e/kafka/bootstrap_servers",
+    "api_key": "/devmin/e2e/kafka/api_key",
+    "api_secret": "/devmin/e2e/kafka/api_secret",
+}
+
+
 def write_e2e_config(directory: Path) -> Path:
-    """The shipped platform.toml, pinned to the mirror's provider and a low retry count."""
+    """The shipped platform.toml, pinned to the mirror's provider and a low retry count,
+    with demo in manual confluent mode (core's synthesized JSON does not depend on it)."""
     import tomli_w
 
     config = tomllib.loads(CONFIG_FILE.read_text())
     config["tooling"] |= {"aws_provider_version": PROVIDER_VERSION, "aws_max_retries": MAX_RETRIES}
+    config["demo"] |= {"confluent_source": "manual", "manual_parameters": dict(MANUAL_PARAMETERS)}
     path = directory / "platform.toml"
     path.write_text(tomli_w.dumps(config))
     return path
+
+
+def stackguard_script() -> str:
+    binary = shutil.which("stackguard", path=str(Path(sys.executable).parent))
+    assert binary, "the stackguard console script is not installed (pip install -e '.[test]')"
+    return binary
+
+
+def seed_manual_parameters(engine: Engine) -> dict[str, str]:
+    """What an operator of a Kafka cluster managed elsewhere puts in SSM for demo's manual
+    mode: the endpoint as a String, the API key and secret as SecureStrings (demo reads only
+    their ARNs). Returns the parameters' names by field."""
+    ssm = engine.client("ssm")
+    values = {
+        "bootstrap_servers": ("pkc-e2e.eu-west-2.aws.confluent.cloud:9092", "String"),
+        "api_key": ("E2EKAFKAKEY00001", "SecureString"),
+        "api_secret": (secrets.token_urlsafe(32), "SecureString"),
+    }
+    for field_name, (value, kind) in values.items():
+        ssm.put_parameter(Name=MANUAL_PARAMETERS[field_name], Value=value, Type=kind, Overwrite=True)
+    return dict(MANUAL_PARAMETERS)
 
 
 @dataclass(frozen=True)
@@ -135,12 +168,13 @@ class Engine:
             )
         return answer
 
-    def stackguard(self, *args: str) -> subprocess.CompletedProcess[str]:
-        """The installed console script, run as a user would, in this environment."""
-        binary = shutil.which("stackguard", path=str(Path(sys.executable).parent))
-        assert binary, "the stackguard console script is not installed (pip install -e '.[test]')"
+    def stackguard(self, *args: str, project: Path | None = None) -> subprocess.CompletedProcess[str]:
+        """The installed console script, run as a user would, in this environment: from the
+        engine's root on this checkout, or from inside another copy of the project."""
+        env = self.env if project is None else self.env | {"PYTHONPATH": str(project)}
         return subprocess.run(
-            [binary, *args], cwd=self.root, env=self.env, capture_output=True, text=True, timeout=300, check=False
+            [stackguard_script(), *args], cwd=project or self.root, env=env, capture_output=True, text=True,
+            timeout=300, check=False,
         )
 
     def client(self, service: str, *, plain: bool = False):

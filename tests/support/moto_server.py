@@ -147,7 +147,31 @@ def honour_bucket_policy_conditions(monkeypatch) -> None:
     monkeypatch.setattr(FakeBucket, "get_permission", get_permission)
 
 
-SHIMS = (serve_budget_subscribers, serve_budget_tags, honour_bucket_policy_conditions)
+def serve_ecs_availability_zone_rebalancing(monkeypatch) -> None:
+    """moto 5.2.5 drops `availabilityZoneRebalancing` on `CreateService` (it keeps it only
+    from `UpdateService`), so `DescribeServices` leaves it out. Provider 5.100 sends
+    "DISABLED" by default and reads it back, and demo's service would plan an in-place
+    update right after every apply: a plan that should hold only what a test added would
+    hold that too. Keep what was asked for, or ECS's documented default on create, ENABLED."""
+    from moto.ecs.responses import EC2ContainerServiceResponse
+
+    create_service = EC2ContainerServiceResponse.create_service
+
+    def created(self) -> Any:
+        answer = create_service(self)
+        service = self.ecs_backend._get_service(self._get_param("cluster", "default"), self._get_param("serviceName"))
+        service.availability_zone_rebalancing = self._get_param("availabilityZoneRebalancing") or "ENABLED"
+        return answer
+
+    monkeypatch.setattr(EC2ContainerServiceResponse, "create_service", created)
+
+
+SHIMS = (
+    serve_budget_subscribers,
+    serve_budget_tags,
+    honour_bucket_policy_conditions,
+    serve_ecs_availability_zone_rebalancing,
+)
 
 
 def write_tls_files(directory: Path) -> tuple[Path, Path]:

@@ -41,6 +41,9 @@ TERRAFORM_MINIMUM = (1, 10)  # the S3 backend's use_lockfile
 MAX_RETRIES = 2
 REGION = "eu-west-2"
 SERVER_START_SECONDS = 60
+POLICY_FILE = REPO_ROOT / "policy.toml"  # the shipped policy; the e2e copy narrows cost.scope
+#: Month-to-date Cost Explorer spend the emulated account reports (well below the stop).
+SEEDED_SPEND_USD = "4.20"
 TERRAFORM_SECONDS = 600
 
 CLI_CONFIG = """provider_installation {{
@@ -110,6 +113,50 @@ MANUAL_PARAMETERS = {
 }
 
 
+def write_e2e_policy(directory: Path) -> Path:
+    """The shipped policy with cost.scope pinned to AWS: the emulator has no Confluent
+    billing API, and the deploy's spend gate asks every scoped source."""
+    import tomli_w
+
+    policy = tomllib.loads(POLICY_FILE.read_text())
+    policy.setdefault("cost", {})["scope"] = ["aws"]
+    path = directory / "policy.toml"
+    path.write_text(tomli_w.dumps(policy))
+    return path
+
+
+def seed_cost_and_usage(endpoint: str, ca_bundle: str, amount_usd: str = SEEDED_SPEND_USD) -> None:
+    """moto tracks no cost: queue the month-to-date answer `GetCostAndUsage` will give, through
+    moto's own API (the next request takes it and keeps it for the same parameters), before
+    any lane reads spend (the deploy's spend gate does, from the bootstrap on)."""
+    import ssl
+    import urllib.request
+
+    from foundation.clock import utc_now
+    from guards.live.cost import month_to_date_window
+
+    today = utc_now().date()
+    window = month_to_date_window(today) or (today, today)
+    result = {
+        "ResultsByTime": [{
+            "TimePeriod": {"Start": window[0].isoformat(), "End": window[1].isoformat()},
+            "Total": {"UnblendedCost": {"Amount": amount_usd, "Unit": "USD"}},
+            "Groups": [],
+            "Estimated": True,
+        }],
+        "DimensionValueAttributes": [],
+    }  # fmt: skip
+    request = urllib.request.Request(
+        f"{endpoint}/moto-api/static/ce/cost-and-usage-results",
+        data=json.dumps({"results": [result]}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    tls = ssl.create_default_context(cafile=ca_bundle)
+    with urllib.request.urlopen(request, context=tls, timeout=30) as answer:
+        assert answer.status == 201
+
+
 def write_e2e_config(directory: Path) -> Path:
     """The shipped platform.toml, pinned to the mirror's provider and a low retry count,
     with demo in manual confluent mode (core's synthesized JSON does not depend on it)."""
@@ -154,6 +201,7 @@ class Engine:
     env: dict[str, str]
     config_file: Path
     terraform_bin: str
+    policy_file: Path
 
     def terraform(self, workdir: Path, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
         """`terraform ARGS` in `workdir`; a failure shows terraform's own last words."""
@@ -242,6 +290,7 @@ def engine(tmp_path_factory) -> Engine:
         "PYTHONPATH": str(REPO_ROOT),  # the console script runs this checkout
     }
     try:
+        seed_cost_and_usage(env["AWS_ENDPOINT_URL"], str(cert))
         yield Engine(
             root=root,
             endpoint=env["AWS_ENDPOINT_URL"],
@@ -249,6 +298,7 @@ def engine(tmp_path_factory) -> Engine:
             env=env,
             config_file=write_e2e_config(root),
             terraform_bin=shutil.which("terraform") or "terraform",
+            policy_file=write_e2e_policy(root),
         )
     finally:
         server.stdin.close()  # the server's cue to stop
@@ -259,7 +309,6 @@ def engine(tmp_path_factory) -> Engine:
             server.wait()
 
 
-POLICY_FILE = REPO_ROOT / "policy.toml"
 NO_CHANGES, CHANGES = 0, 2  # terraform plan -detailed-exitcode
 
 
@@ -297,7 +346,7 @@ class Core:
 
     def check_live(self, sections: str, run_id: str) -> tuple[int, dict]:
         answer = self.engine.stackguard(
-            "check", "live", "--only", sections, "--config", str(self.engine.config_file), "--policy", str(POLICY_FILE),
+            "check", "live", "--only", sections, "--config", str(self.engine.config_file), "--policy", str(self.engine.policy_file),
             "--evidence-dir", str(self.engine.root / "runs"), "--run-id", run_id, "--format", "json",
         )  # fmt: skip
         assert answer.returncode in (0, 1), answer.stderr
@@ -324,7 +373,7 @@ def run_lane(core: Core, *args: str, run_id: str) -> LaneRun:
     under the engine's root (where --bootstrap keeps core's local state)."""
     evidence = core.engine.root / "runs"
     answer = core.engine.stackguard(
-        *args, "--config", str(core.engine.config_file), "--policy", str(POLICY_FILE),
+        *args, "--config", str(core.engine.config_file), "--policy", str(core.engine.policy_file),
         "--out", str(core.outdir), "--evidence-dir", str(evidence), "--run-id", run_id,
     )  # fmt: skip
     return LaneRun(answer, evidence, run_id)

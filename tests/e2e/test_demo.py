@@ -27,10 +27,8 @@ import json
 import os
 import select
 import shutil
-import ssl
 import subprocess
 import time
-import urllib.request
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -45,7 +43,7 @@ from guards.live.cost import month_to_date_window
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import (
     NO_CHANGES,
-    POLICY_FILE,
+    SEEDED_SPEND_USD,
     Core,
     seed_manual_parameters,
     stackguard_script,
@@ -54,7 +52,6 @@ from tests.e2e.conftest import (
 pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ENVIRONMENT = "dev_min"
-SEEDED_SPEND_USD = "4.20"
 PROMPT = b"Type the stack name"
 PROMPT_SECONDS = 300
 LOCK_SECONDS = 60
@@ -101,7 +98,7 @@ class Lanes:
 
     def options(self, run_id: str) -> list[str]:
         return [
-            "--config", str(self.core.engine.config_file), "--policy", str(POLICY_FILE),
+            "--config", str(self.core.engine.config_file), "--policy", str(self.core.engine.policy_file),
             "--evidence-dir", str(self.evidence), "--run-id", run_id, "--format", "json",
         ]  # fmt: skip
 
@@ -208,41 +205,14 @@ def test_demo_deploy_checks_live_after_apply(demo_deployed):
 # -- 3. check live, every section, with demo up ---------------------------------------------
 
 
-def seed_cost_and_usage(lanes: Lanes, amount_usd: str) -> None:
-    """moto tracks no cost: queue the month-to-date answer `GetCostAndUsage` will give, through
-    moto's own API (the next request takes it and keeps it for the same parameters)."""
-    engine = lanes.core.engine
-    today = utc_now().date()
-    window = month_to_date_window(today) or (today, today)
-    result = {
-        "ResultsByTime": [{
-            "TimePeriod": {"Start": window[0].isoformat(), "End": window[1].isoformat()},
-            "Total": {"UnblendedCost": {"Amount": amount_usd, "Unit": "USD"}},
-            "Groups": [],
-            "Estimated": True,
-        }],
-        "DimensionValueAttributes": [],
-    }  # fmt: skip
-    request = urllib.request.Request(
-        f"{engine.endpoint}/moto-api/static/ce/cost-and-usage-results",
-        data=json.dumps({"results": [result]}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
-    )
-    tls = ssl.create_default_context(cafile=engine.env["AWS_CA_BUNDLE"])
-    with urllib.request.urlopen(request, context=tls, timeout=30) as answer:
-        assert answer.status == 201
-
-
 @pytest.fixture(scope="module")
 def live_with_demo(lanes: Lanes, demo_deployed: Run) -> tuple[int, dict]:
-    seed_cost_and_usage(lanes, SEEDED_SPEND_USD)
     return lanes.core.check_live("backend,infra,budget,cost", "e2e-live-demo")
 
 
 def test_check_live_passes_with_demo_up(live_with_demo):
     """Every section: backend, infra, budget and cost (Cost Explorer's answer seeded through
-    moto's API, since moto tracks no cost; Confluent billing is outside the policy's cost
+    moto's API when the engine starts, since moto tracks no cost; Confluent billing is outside the policy's cost
     scope, ["aws"], so no Confluent API is asked)."""
     code, snapshot = live_with_demo
     assert [f for f in snapshot["findings"] if f["status"] != "PASS"] == []

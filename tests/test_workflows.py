@@ -67,3 +67,19 @@ def test_teardown_accepts_only_ephemeral_stacks():
     text = (REPO_ROOT / ".github/workflows/teardown.yml").read_text()
     options = re.search(r"options:\n((?:\s+- \w+\n)+)", text).group(1)
     assert re.findall(r"- (\w+)", options) == ["demo", "confluent"]
+
+
+def test_teardown_does_not_gate_on_the_synth_guards():
+    """A stack that fails the guards is exactly the one to tear down (issue 13)."""
+    text = (REPO_ROOT / ".github/workflows/teardown.yml").read_text()
+    assert "check synth" not in text
+    assert "stackguard teardown run" in text
+
+
+@pytest.mark.parametrize("name", ["deploy.yml", "teardown.yml"])
+def test_operator_workflows_write_a_step_summary_of_every_snapshot_and_the_verdict(name):
+    text = (REPO_ROOT / ".github/workflows" / name).read_text()
+    summary = text[text.index("- name: Step summary"):]
+    assert "if: always()" in summary.split("run:")[0]
+    assert '--format markdown >> "${GITHUB_STEP_SUMMARY}"' in summary
+    assert 'stackguard verdict runs --run-id "${STACKGUARD_RUN_ID}"' in summary

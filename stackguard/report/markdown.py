@@ -1,4 +1,6 @@
-"""A `$GITHUB_STEP_SUMMARY` page: verdict first, then what blocks, what is waived, and counts."""
+"""A `$GITHUB_STEP_SUMMARY` page: verdict first, then what blocks, what is waived, and counts;
+for a deploy plan, its changes by action; for a teardown contract, the destroy-set and the
+preserve-set (what a reviewer of the workflow run needs, taken from the snapshot only)."""
 
 from __future__ import annotations
 
@@ -7,6 +9,7 @@ import re
 from evidence.snapshot import Snapshot
 from guards.findings import Finding, Status
 
+from .deploy import ACTIONS, by_action
 from .selection import blocking, status_counts, verdict, waived
 
 # CommonMark lets any ASCII punctuation be backslash-escaped; these are the ones that would
@@ -24,7 +27,28 @@ def render(snapshot: Snapshot) -> str:
     lines += _findings_table(blockers, waiver_column=False) if blockers else ["None."]
     lines += ["", f"### Waived ({len(waived_findings)})", ""]
     lines += _findings_table(waived_findings, waiver_column=True) if waived_findings else ["None."]
+    lines += _operation(snapshot)
     return "\n".join(lines) + "\n"
+
+
+def _operation(snapshot: Snapshot) -> list[str]:
+    """The plan a deploy judged, or the sets a teardown contract froze, when the snapshot has them."""
+    details = snapshot.details
+    lines: list[str] = []
+    if isinstance(details.get("planned_changes"), dict):
+        grouped = by_action(details["planned_changes"])
+        counts = ", ".join(f"{len(a)} to {action}" for action, a in grouped.items()) or "no changes"
+        lines += ["", f"### Plan: {escape_inline(counts)}", ""]
+        lines += [f"- `{ACTIONS.get(action, '?')}` {action} {escape_inline(address)}" for action, addresses in grouped.items() for address in addresses]
+    if isinstance(details.get("destroy_set"), list):
+        deletes = details["destroy_set"]
+        lines += ["", f"### Destroy-set ({len(deletes)})", ""]
+        lines += [f"- {escape_inline(str(address))}" for address in deletes] or ["None."]
+    if isinstance(details.get("preserve_set"), list):
+        kept = [item for item in details["preserve_set"] if isinstance(item, dict)]
+        lines += ["", f"### Preserve-set ({len(kept)})", ""]
+        lines += [f"- {escape_inline(str(item.get('identity')))} ({escape_inline(str(item.get('why')))})" for item in kept] or ["None."]
+    return lines
 
 
 def escape_inline(value: str) -> str:

@@ -96,3 +96,34 @@ def test_awkward_text_stays_inside_its_cell():
         "| FAIL | cost-cap-exceeded | a\\|b | - | line one<br>line two \\| \\`tick\\` \\*star\\* "
         "\\<b\\>html\\</b\\> \\&lt; \\[link\\](x) |"
     )
+
+
+def test_a_deploy_plan_summary_lists_its_changes_by_action(passing_snapshot):
+    snapshot = passing_snapshot.model_copy(update={
+        "lane": "deploy-plan",
+        "details": {"planned_changes": {"aws_ecs_service.api": "update", "aws_db_instance.db": "create", "aws_s3_bucket.old": "delete"}},
+    })
+    output = markdown.render(snapshot)
+    assert section(output, "### Plan: 1 to create, 1 to update, 1 to delete") == [
+        "- `+` create aws\\_db\\_instance.db",
+        "- `~` update aws\\_ecs\\_service.api",
+        "- `-` delete aws\\_s3\\_bucket.old",
+    ]
+
+
+def test_a_teardown_contract_summary_shows_both_sets(passing_snapshot):
+    snapshot = passing_snapshot.model_copy(update={
+        "lane": "teardown-contract",
+        "details": {
+            "destroy_set": ["aws_db_instance.db"],
+            "preserve_set": [{"identity": "s3:sg-devmin-tfstate", "why": "state bucket"}],
+        },
+    })
+    output = markdown.render(snapshot)
+    assert section(output, "### Destroy-set (1)") == ["- aws\\_db\\_instance.db"]
+    assert section(output, "### Preserve-set (1)") == ["- s3:sg-devmin-tfstate (state bucket)"]
+
+
+def test_a_check_snapshot_has_no_operation_sections(mixed_snapshot):
+    output = markdown.render(mixed_snapshot)
+    assert "### Plan" not in output and "### Destroy-set" not in output

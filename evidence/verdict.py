@@ -53,9 +53,23 @@ class Verdict(BaseModel):
         return not self.problems and all(lane.overall_pass and not lane.reasons for lane in self.lanes)
 
 
+#: How a missing required lane is made, so the verdict names what to run.
+MAKES = {
+    "synth": "`stackguard check synth` (or `make run`)",
+    "live": "`stackguard check live` of every stack and section: backend readiness, network posture, budget and cost",
+    "teardown-contract": "`stackguard teardown plan STACK` (or `teardown run`): the destroy contract",
+    "teardown-verify": "`stackguard teardown run STACK`: the verification after the destroy",
+}
+
+
+def _missing(lane: str) -> str:
+    made_by = MAKES.get(lane)
+    return "no snapshot for this required lane" + (f"; made by {made_by}" if made_by else "")
+
+
 def _judge(lane: str, snapshot: Snapshot | None, policy_digest: str, *, required: bool) -> LaneResult:
     if snapshot is None:
-        return LaneResult(lane=lane, run_id=None, overall_pass=False, blockers=0, reasons=["no snapshot for this required lane"])
+        return LaneResult(lane=lane, run_id=None, overall_pass=False, blockers=0, reasons=[_missing(lane)])
     reasons = []
     if snapshot.schema_version != SCHEMA_VERSION:
         reasons.append(f"schema version {snapshot.schema_version}, expected {SCHEMA_VERSION}")

@@ -15,7 +15,7 @@ import re
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import (
     BaseModel,
@@ -274,8 +274,34 @@ class TeardownPolicy(_Strict):
         return self
 
 
+#: A lane name: one safe path segment, as the evidence tree stores it.
+LaneName = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")]
+#: The phase's closure: backend readiness, network posture, budget and cost (one `check
+#: live` of every stack and section), and teardown viability (a contract and its verification).
+CLOSURE_LANES = ["synth", "live", "teardown-contract", "teardown-verify"]
+
+
+class VerdictProfile(_Strict):
+    required_lanes: list[LaneName] = Field(min_length=1)
+
+
 class VerdictPolicy(_Strict):
-    required_lanes: list[str] = Field(default=["synth"], min_length=1)
+    """`required_lanes` is the default profile (what `make run` needs); `profiles` are the
+    others `stackguard verdict --profile NAME` asks for."""
+
+    required_lanes: list[LaneName] = Field(default=["synth"], min_length=1)
+    profiles: dict[str, VerdictProfile] = Field(
+        default_factory=lambda: {"closure": VerdictProfile(required_lanes=list(CLOSURE_LANES))}
+    )
+
+    def lanes_for(self, profile: str | None) -> list[str]:
+        """The lanes a profile requires (None or "default": `required_lanes`)."""
+        if profile in (None, "default"):
+            return list(self.required_lanes)
+        if profile not in self.profiles:
+            known = ", ".join(["default", *sorted(self.profiles)])
+            raise PolicyError(f"no verdict profile {profile!r} in [verdict.profiles]; the policy has {known}")
+        return list(self.profiles[profile].required_lanes)
 
 
 #: Shell-style wildcards: `*`, `?` and bracket expressions (`[*]`, `[!a]`, `[a-z]`).

@@ -28,6 +28,15 @@ def verdict(
     run_id: RunIdFilterOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the verdict as JSON.")] = False,
     config_file: ConfigOption = None,
+    profile: Annotated[
+        Optional[str],
+        typer.Option(
+            "--profile",
+            help="Which lanes must have passed: the policy's [verdict] required_lanes (default), or "
+            "a profile of [verdict.profiles], e.g. closure (synth, a full check live, a teardown "
+            "contract and its verification).",
+        ),
+    ] = None,
 ) -> None:
     """Roll snapshots up: pass only if every required lane passed under the current policy.
 
@@ -39,7 +48,7 @@ def verdict(
     from stackguard.lanes.verdict import judge_evidence
     from stackguard.report.verdict import verdict_lines
 
-    result = judge_evidence(run_dir, run_id, load_policy(policy_file), config_file)
+    result = judge_evidence(run_dir, run_id, load_policy(policy_file), config_file, profile)
     say(result.model_dump_json(indent=2) if as_json else "\n".join(verdict_lines(result)))
     raise typer.Exit(ExitCode.PASS if result.passed else ExitCode.BLOCKERS)
 

@@ -21,13 +21,11 @@ def _s3_client(config_file: Path | None) -> Any:
     return as_client_factory(boto3.Session(region_name=config.region))("s3", config.region)
 
 
-def judge_evidence(source: str, run_id: str | None, policy: Policy, config_file: Path | None) -> Verdict:
-    """Pass only if every required lane passed under this policy; unreadable or unproven
-    evidence is a problem, and a problem blocks."""
+def judge_evidence(
+    source: str, run_id: str | None, policy: Policy, config_file: Path | None, profile: str | None = None
+) -> Verdict:
+    """Pass only if every lane the profile requires passed under this policy; unreadable or
+    unproven evidence is a problem, and a problem blocks."""
+    required = policy.verdict.lanes_for(profile)  # an unknown profile: exit 2 before reading
     snapshots, problems = gather_snapshots(source, run_id, lambda: _s3_client(config_file))
-    return decide(
-        snapshots,
-        policy_digest=policy.digest,
-        required_lanes=policy.verdict.required_lanes,
-        problems=problems,
-    )
+    return decide(snapshots, policy_digest=policy.digest, required_lanes=required, problems=problems)

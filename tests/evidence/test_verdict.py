@@ -111,7 +111,7 @@ def test_a_refusal_never_stands_for_a_required_lane():
     verdict = decide([make_snapshot(CLEAN), refused_contract()], policy_digest=DIGEST, required_lanes=["synth", "teardown-contract"])
     assert not verdict.passed
     [contract] = [lane for lane in verdict.lanes if lane.lane == "teardown-contract"]
-    assert contract.reasons == ["no snapshot for this required lane"]
+    assert contract.reasons[0].startswith("no snapshot for this required lane; made by `stackguard teardown plan")
 
 
 def test_a_refusal_does_not_hide_an_older_blocked_run_of_the_lane():
@@ -128,3 +128,41 @@ def test_a_passing_snapshot_marked_refused_is_not_set_aside():
     odd = make_snapshot(CLEAN, lane="teardown-contract", details={"refused": True}, policy_digest="f" * 64)
     verdict = decide([make_snapshot(CLEAN), odd], policy_digest=DIGEST, required_lanes=["synth"])
     assert not verdict.passed and verdict.ignored == []
+
+
+def closure(*snapshots):
+    from guards.policy import VerdictPolicy
+
+    lanes = VerdictPolicy().lanes_for("closure")
+    return decide(list(snapshots), policy_digest=DIGEST, required_lanes=lanes)
+
+
+def full_live(**overrides):
+    return make_snapshot(CLEAN, lane="live", **overrides)
+
+
+def test_closure_names_each_missing_proof():
+    verdict = closure(make_snapshot(CLEAN))
+    assert not verdict.passed
+    reasons = {lane.lane: lane.reasons for lane in verdict.lanes if lane.reasons}
+    assert set(reasons) == {"live", "teardown-contract", "teardown-verify"}
+    assert "backend readiness, network posture, budget and cost" in reasons["live"][0]
+
+
+def test_closure_passes_with_every_proof_under_the_policy():
+    verdict = closure(
+        make_snapshot(CLEAN), full_live(),
+        make_snapshot(CLEAN, lane="teardown-contract", details={}), make_snapshot(CLEAN, lane="teardown-verify", details={}),
+    )
+    assert verdict.passed, verdict.lanes
+
+
+def test_closure_refuses_a_partial_live_check():
+    partial = full_live(details={"coverage": coverage(stacks=STACK_NAMES, sections=["backend", "infra"])})
+    verdict = closure(
+        make_snapshot(CLEAN), partial,
+        make_snapshot(CLEAN, lane="teardown-contract", details={}), make_snapshot(CLEAN, lane="teardown-verify", details={}),
+    )
+    assert not verdict.passed
+    [live] = [lane for lane in verdict.lanes if lane.lane == "live"]
+    assert live.reasons == ["partial coverage: sections budget, cost not checked"]

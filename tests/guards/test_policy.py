@@ -203,3 +203,13 @@ def test_no_safety_gate_can_be_waived_in_the_policy(tmp_path, code):
 def test_missing_policy_file(tmp_path):
     with pytest.raises(PolicyError, match="policy file not found"):
         load_policy(tmp_path / "nope.toml")
+
+
+def test_verdict_profiles_default_and_closure_and_unknown():
+    from guards.policy import CLOSURE_LANES
+
+    verdict = load_policy(REPO_ROOT / "policy.toml").verdict
+    assert verdict.lanes_for(None) == verdict.lanes_for("default") == ["synth"]
+    assert verdict.lanes_for("closure") == CLOSURE_LANES
+    with pytest.raises(PolicyError, match="no verdict profile 'closing'.*default, closure"):
+        verdict.lanes_for("closing")

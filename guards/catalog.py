@@ -569,10 +569,19 @@ COST_CAP_EXCEEDED = _code(
 COST_SOURCE_MISSING = _code(
     "cost-source-missing",
     applies="live",
-    summary="a source `cost.scope` requires (`aws`, `confluent`) has no spend figure, so the sum proves nothing",
+    summary=(
+        "a source `cost.scope` requires (`aws`, `confluent`) has no spend figure, so the sum proves nothing: "
+        "its query failed, or (Confluent) `CONFLUENT_CLOUD_API_KEY` and `CONFLUENT_CLOUD_API_SECRET` are not set"
+    ),
     why="a sum with a part missing proves nothing below the thresholds",
     severity="high",
-    remediation="make the source readable (see the `cost-query-failed` beside it)",
+    remediation=(
+        "make the source readable: for Confluent, export `CONFLUENT_CLOUD_API_KEY` and "
+        "`CONFLUENT_CLOUD_API_SECRET` (a Cloud API key of a BillingAdmin or OrganizationAdmin); for a failed "
+        "query, see the `cost-query-failed` beside it. If the account runs no Confluent at all, narrow the "
+        "scope visibly in policy.toml (`[cost] scope = [\"aws\"]`): the policy digest changes and every gate "
+        "reopens"
+    ),
     iam=_CE,
 )
 COST_QUERY_FAILED = _code(
@@ -580,11 +589,14 @@ COST_QUERY_FAILED = _code(
     applies="live",
     summary=(
         "Cost Explorer `GetCostAndUsage` or Confluent `GET /billing/v1/costs` was refused, failed, timed "
-        "out, lacked credentials or answered malformed: never counted as zero"
+        "out or answered malformed: never counted as zero"
     ),
     why="spend that cannot be read is not zero spend",
     severity="high",
-    remediation="grant `ce:GetCostAndUsage`, or set `CONFLUENT_CLOUD_API_KEY` and `CONFLUENT_CLOUD_API_SECRET`",
+    remediation=(
+        "grant `ce:GetCostAndUsage`, or check the Confluent API key (a 401 is a wrong or revoked key) and "
+        "`--confluent-url`"
+    ),
     iam=_CE,
 )
 

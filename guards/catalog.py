@@ -820,3 +820,22 @@ STATE_MIGRATION_UNVERIFIED = _code(
     # a waiver would let an unmigrated state pass a verdict
     waivable=False,
 )
+ALWAYS_ON_ESTIMATE_OVER_STOP = _code(
+    "always-on-estimate-over-stop",
+    applies="synth plan",
+    summary=(
+        "the monthly estimate (list prices, `stackguard estimate`) of what the stacks that may stay up "
+        "(persistent, or of unknown lifecycle) leave running exceeds the emergency stop (28 USD); UNKNOWN "
+        "when a billed quantity or price in them is known only after apply or missing from the price table"
+    ),
+    why=(
+        "what is meant to stay up bills every hour of every month: above the stop, the platform reaches its "
+        "emergency stop from the persistent stacks alone, before anything ephemeral runs"
+    ),
+    severity="high",
+    remediation=(
+        "run `stackguard estimate` to see the lines, then shrink or remove what bills in the persistent "
+        "stacks, or move it to an ephemeral one that is torn down; for UNKNOWN, make the count, class or "
+        "size literal, or add the price to guards/data/prices_<region>.toml with its source"
+    ),
+)

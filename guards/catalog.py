@@ -575,12 +575,18 @@ COST_CAP_EXCEEDED = _code(
 COST_SOURCE_MISSING = _code(
     "cost-source-missing",
     applies="live deploy",
-    summary="a source `cost.scope` requires (`aws`, `confluent`) has no spend figure, so the sum proves nothing",
+    summary=(
+        "a source `cost.scope` requires (`aws`, `confluent`) has no spend figure, so the sum proves nothing: "
+        "its query failed, or (Confluent) `CONFLUENT_CLOUD_API_KEY` and `CONFLUENT_CLOUD_API_SECRET` are not set"
+    ),
     why="a sum with a part missing proves nothing below the thresholds",
     severity="high",
     remediation=(
-        "make the source readable (see the `cost-query-failed` beside it), or narrow `[cost] scope` in "
-        "policy.toml, visibly, if the platform truly has no such spend"
+        "make the source readable: for Confluent, export `CONFLUENT_CLOUD_API_KEY` and "
+        "`CONFLUENT_CLOUD_API_SECRET` (a Cloud API key of a BillingAdmin or OrganizationAdmin); for a failed "
+        "query, see the `cost-query-failed` beside it. If the account runs no Confluent at all, narrow the "
+        "scope visibly in policy.toml (`[cost] scope = [\"aws\"]`): the policy digest changes and every gate "
+        "reopens"
     ),
     iam=_CE,
     waivable=False,  # an unread part of the sum: a waiver would let a deploy pass past an unseen stop
@@ -590,11 +596,14 @@ COST_QUERY_FAILED = _code(
     applies="live",
     summary=(
         "Cost Explorer `GetCostAndUsage` or Confluent `GET /billing/v1/costs` was refused, failed, timed "
-        "out, lacked credentials or answered malformed: never counted as zero"
+        "out or answered malformed: never counted as zero"
     ),
     why="spend that cannot be read is not zero spend",
     severity="high",
-    remediation="grant `ce:GetCostAndUsage`, or set `CONFLUENT_CLOUD_API_KEY` and `CONFLUENT_CLOUD_API_SECRET`",
+    remediation=(
+        "grant `ce:GetCostAndUsage`, or check the Confluent API key (a 401 is a wrong or revoked key) and "
+        "`--confluent-url`"
+    ),
     iam=_CE,
 )
 
@@ -817,4 +826,23 @@ STATE_MIGRATION_UNVERIFIED = _code(
     iam=("s3:GetObject", "s3:PutObject", "dynamodb:PutItem", "dynamodb:DeleteItem"),
     # a waiver would let an unmigrated state pass a verdict
     waivable=False,
+)
+ALWAYS_ON_ESTIMATE_OVER_STOP = _code(
+    "always-on-estimate-over-stop",
+    applies="synth plan",
+    summary=(
+        "the monthly estimate (list prices, `stackguard estimate`) of what the stacks that may stay up "
+        "(persistent, or of unknown lifecycle) leave running exceeds the emergency stop (28 USD); UNKNOWN "
+        "when a billed quantity or price in them is known only after apply or missing from the price table"
+    ),
+    why=(
+        "what is meant to stay up bills every hour of every month: above the stop, the platform reaches its "
+        "emergency stop from the persistent stacks alone, before anything ephemeral runs"
+    ),
+    severity="high",
+    remediation=(
+        "run `stackguard estimate` to see the lines, then shrink or remove what bills in the persistent "
+        "stacks, or move it to an ephemeral one that is torn down; for UNKNOWN, make the count, class or "
+        "size literal, or add the price to guards/data/prices_<region>.toml with its source"
+    ),
 )

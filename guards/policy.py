@@ -161,9 +161,11 @@ class CostPolicy(_Strict):
     )
     modules: list[KnownModule] = []
     scope: list[Literal["aws", "confluent"]] = Field(
-        default=["aws"],
+        default=["aws", "confluent"],
         min_length=1,
-        description="Spend sources that must be read and are added up against the cap.",
+        description="Spend sources that must be read and are added up against the cap. Both by "
+        "default, since the platform runs on both; narrowing to [\"aws\"] is written in the policy "
+        "and so shows in its digest.",
     )
 
     @model_validator(mode="after")

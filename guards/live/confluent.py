@@ -40,6 +40,19 @@ DATA_LAG = dt.timedelta(hours=72)
 MAX_PAGES = 1000
 
 
+#: The subject the spend rule gives a missing Confluent figure: one finding, whoever finds it.
+SOURCE_SUBJECT = "spend:confluent"
+
+
+def missing_credentials(missing: list[str]) -> str:
+    """Why no Confluent figure was read, and the two visible ways out."""
+    return (
+        f"no confluent spend was read: {' and '.join(missing)} not set, and cost.scope requires it "
+        "(fail-closed); export a Cloud API key with billing access, or narrow `[cost] scope` to "
+        '["aws"] in policy.toml if this account runs no Confluent (the policy digest changes)'
+    )
+
+
 class QueryFailed(Exception):
     """A request that did not produce a usable page; the text is safe to show."""
 
@@ -150,10 +163,11 @@ def collect_confluent_cost(
     timeout: float = 30.0,
     now: dt.datetime | None = None,
 ) -> tuple[list[Spend], list[Finding]]:
-    """Confluent month-to-date as one Spend, or a `cost-query-failed` ERROR and no Spend.
+    """Confluent month-to-date as one Spend, or an ERROR and no Spend.
 
-    Missing credentials are an ERROR even on the first of a month, when the window is
-    empty and nothing is requested: a source the policy requires must be readable."""
+    Missing credentials are `cost-source-missing` (nothing was asked, so no query failed),
+    even on the first of a month, when the window is empty and nothing would be requested:
+    a source the policy requires must be readable. A query that fails is `cost-query-failed`."""
     environ = os.environ if environ is None else environ
     now = now or utc_now()
     endpoint = f"{base_url.rstrip('/')}{COSTS_PATH}"
@@ -162,8 +176,7 @@ def collect_confluent_cost(
         missing = [
             name for name, value in ((KEY_VARIABLE, key), (SECRET_VARIABLE, secret)) if not value
         ]
-        message = f"GET {endpoint} not sent: {' and '.join(missing)} not set (fail-closed)"
-        return [], [error(catalog.COST_QUERY_FAILED, endpoint, None, message)]
+        return [], [error(catalog.COST_SOURCE_MISSING, SOURCE_SUBJECT, None, missing_credentials(missing))]
     window = month_to_date_window(today)
     if window is None:
         return [empty_window_spend("confluent", today, now)], []

@@ -83,6 +83,8 @@ def spend(inventory: Inventory, policy: Policy) -> list[Finding]:
     cost_read = "cost" in inventory.live.sections_read  # `check live --only backend` judges no spend
     budget = [s for s in inventory.live.spend if s.source == "budget"]
     scoped = [s for s in inventory.live.spend if s.source in policy.cost.scope] if cost_read else []
+    # A collector that already said why a source is missing (unset credentials) speaks for it.
+    said = {f.subject for f in inventory.live.errors if f.code == catalog.COST_SOURCE_MISSING}
     missing = [
         source for source in policy.cost.scope if cost_read and not any(s.source == source for s in scoped)
     ]
@@ -96,6 +98,7 @@ def spend(inventory: Inventory, policy: Policy) -> list[Finding]:
             "cannot be judged against the stop and the cap (fail-closed)",
         )
         for source in missing
+        if f"spend:{source}" not in said
     ]
     # A PASS is said only of what was fully judged: an incomplete sum passes nothing.
     judged = ([catalog.COST_SOURCE_MISSING] + ([catalog.BUDGET_STOP_REACHED, catalog.COST_CAP_EXCEEDED] if not missing else [])) if cost_read else []

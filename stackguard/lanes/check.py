@@ -58,6 +58,13 @@ def run_check(
     return snapshot, write_snapshot(evidence_root, snapshot)
 
 
+def estimate_details(inventory: Inventory, policy: Policy) -> dict[str, Any]:
+    """Per-stack monthly totals at list prices, for the snapshot (`details.estimate`)."""
+    from guards.estimate import estimate, load_prices
+
+    return estimate(inventory, policy, load_prices()).details()
+
+
 def check_synth(path: Path, policy: Policy, where: Recording) -> tuple[Snapshot, Path]:
     """Lane `synth`: a cdktf.out directory or one cdk.tf.json."""
     from guards.documents import load_synth
@@ -67,7 +74,10 @@ def check_synth(path: Path, policy: Policy, where: Recording) -> tuple[Snapshot,
     return run_check(
         lane="synth", inventory=inventory, policy=policy, documents=documents,
         evidence_root=where.evidence_root, run_id=where.run_id,
-        details={"coverage": coverage(stacks=(s for s in inventory.stacks if s))},
+        details={
+            "coverage": coverage(stacks=(s for s in inventory.stacks if s)),
+            "estimate": estimate_details(inventory, policy),
+        },
     )
 
 
@@ -79,7 +89,10 @@ def check_plan(file: Path, stack: str | None, policy: Policy, where: Recording) 
     return run_check(
         lane="plan", inventory=inventory, policy=policy, documents={None: str(file)},
         evidence_root=where.evidence_root, run_id=where.run_id,
-        details={"coverage": coverage(stacks=(s for s in inventory.stacks if s))},
+        details={
+            "coverage": coverage(stacks=(s for s in inventory.stacks if s)),
+            "estimate": estimate_details(inventory, policy),
+        },
     )
 
 

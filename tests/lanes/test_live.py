@@ -12,6 +12,7 @@ from guards.live.cost import month_to_date_window
 from stacks.config import load_config
 from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
 from tests.guards.live.test_budget import create_budget
+from tests.guards.live.test_confluent import CREDENTIALS, billing_api, line
 from tests.guards.live.test_cost import answer, seed
 from tests.guards.live.test_infrastructure import _nat, _subnets
 
@@ -26,6 +27,27 @@ def two_region_policy(tmp_path):
     text = (REPO_ROOT / "policy.toml").read_text()
     policy.write_text(text.replace("regions = []", f'regions = ["{REGION}", "{OTHER_REGION}"]'))
     return policy
+
+
+@pytest.fixture(scope="session")
+def httpserver_listen_address():
+    return ("127.0.0.1", 0)  # loopback, a free port
+
+
+@pytest.fixture
+def confluent_billing(httpserver, monkeypatch) -> str:
+    """Confluent's billing API served locally, with credentials set: the default scope
+    (aws and confluent) is readable."""
+    for name, value in CREDENTIALS.items():
+        monkeypatch.setenv(name, value)
+    httpserver.expect_request("/billing/v1/costs").respond_with_handler(billing_api({None: {"data": [line(1)]}}))
+    return httpserver.url_for("/").rstrip("/")
+
+
+@pytest.fixture
+def no_confluent_credentials(monkeypatch) -> None:
+    for name in CREDENTIALS:
+        monkeypatch.delenv(name, raising=False)
 
 
 def ready_backend(aws) -> None:
@@ -56,27 +78,56 @@ def month_to_date_cost(moto_endpoint: str, amount: str) -> None:
         seed(moto_endpoint, answer(str(window[0]), str(window[1]), amount))
 
 
-def check_live(policy, evidence) -> tuple[int, dict]:
+def check_live(policy, evidence, *extra: str) -> tuple[int, dict]:
     code, stdout, stderr = in_process(
         "check", "live", "--config", str(CONFIG_FILE), "--policy", str(policy),
-        "--format", "json", "--evidence-dir", str(evidence), "--run-id", "live-test",
+        "--format", "json", "--evidence-dir", str(evidence), "--run-id", "live-test", *extra,
     )
     assert code in (0, 1), stderr
     return code, json.loads(stdout)
 
 
-def test_clean_account_passes(aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path):
+def test_clean_account_passes(aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path, confluent_billing):
     ready_backend(aws)
     create_budget(aws, (10, 20, 28), actual="4.20")
     month_to_date_cost(moto_endpoint, "4.20")
-    code, snapshot = check_live(two_region_policy, tmp_path)
+    code, snapshot = check_live(two_region_policy, tmp_path, "--confluent-url", confluent_billing)
     assert snapshot["blockers"] == [] and code == 0
     assert snapshot["lane"] == "live"
     spend = snapshot["details"]["spend"]
     assert spend, "the cost window and data_as_of are recorded"
 
 
-def test_seeded_account_gives_exactly_these_blockers(aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path):
+def test_without_confluent_credentials_the_source_is_missing(
+    aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path, no_confluent_credentials
+):
+    """The default scope includes confluent: no credentials is a blocker, never an aws-only pass."""
+    ready_backend(aws)
+    create_budget(aws, (10, 20, 28), actual="4.20")
+    month_to_date_cost(moto_endpoint, "4.20")
+    code, snapshot = check_live(two_region_policy, tmp_path)
+    assert code == 1
+    [blocker] = snapshot["blockers"]
+    assert (blocker["code"], blocker["subject"]) == ("cost-source-missing", "spend:confluent")
+    assert "CONFLUENT_CLOUD_API_KEY" in blocker["message"] and "policy.toml" in blocker["message"]
+
+
+def test_a_policy_narrowed_to_aws_passes_without_confluent(
+    aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path, no_confluent_credentials
+):
+    narrowed = two_region_policy.read_text().replace('scope = ["aws", "confluent"]', 'scope = ["aws"]')
+    assert narrowed != two_region_policy.read_text()
+    two_region_policy.write_text(narrowed)
+    ready_backend(aws)
+    create_budget(aws, (10, 20, 28), actual="4.20")
+    month_to_date_cost(moto_endpoint, "4.20")
+    code, snapshot = check_live(two_region_policy, tmp_path)
+    assert (code, snapshot["blockers"]) == (0, [])
+
+
+def test_seeded_account_gives_exactly_these_blockers(
+    aws, moto_endpoint, subscribers_served, two_region_policy, tmp_path, confluent_billing
+):
     ready_backend(aws)
     nat_here = _nat(aws.client("ec2", region_name=REGION), _subnets(aws.client("ec2", region_name=REGION), REGION)[0], stack="demo")
     nat_there = _nat(aws.client("ec2", region_name=OTHER_REGION), _subnets(aws.client("ec2", region_name=OTHER_REGION), OTHER_REGION)[0])
@@ -95,7 +146,7 @@ def test_seeded_account_gives_exactly_these_blockers(aws, moto_endpoint, subscri
     )
     month_to_date_cost(moto_endpoint, "3.10")
 
-    code, snapshot = check_live(two_region_policy, tmp_path)
+    code, snapshot = check_live(two_region_policy, tmp_path, "--confluent-url", confluent_billing)
     blockers = {(b["code"], b["subject"]) for b in snapshot["blockers"]}
     account = "123456789012"
     assert code == 1

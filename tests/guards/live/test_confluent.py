@@ -178,12 +178,20 @@ def test_a_page_off_contract_is_an_error(httpserver, base_url, page, reason):
     ids=["none", "key-only", "secret-only"],
 )
 def test_missing_credentials_send_nothing(httpserver, base_url, environ):
+    """No query was sent, so none failed: the source is missing, and the message says both
+    ways out (the credentials, or a visibly narrowed scope)."""
     for today in (TODAY, dt.date(2026, 3, 1)):  # the first of a month is no excuse
         spend, findings = collect_confluent_cost(
             today=today, base_url=base_url, environ=environ, now=NOW
         )
         assert spend == []
-        assert "not set" in the_error(findings, base_url).message
+        [finding] = findings
+        assert (finding.code, finding.status, finding.subject) == (
+            "cost-source-missing", Status.ERROR, "spend:confluent"
+        )
+        assert "not set" in finding.message and 'scope` to ["aws"] in policy.toml' in finding.message
+        for name in ("CONFLUENT_CLOUD_API_KEY", "CONFLUENT_CLOUD_API_SECRET"):
+            assert (name in finding.message) == (name not in environ)
     assert httpserver.log == []
 
 

@@ -207,3 +207,23 @@ def test_spend_details_record_amount_window_and_data_as_of():
             },
         ]
     }
+
+
+def test_the_default_scope_is_aws_and_confluent():
+    """Without a `[cost] scope`, both sources must be read: narrowing is written down."""
+    default = parse_policy({"budget": {"name": "b", "limit_usd": 30, "thresholds_usd": [28], "stop_threshold_usd": 28}})
+    assert default.cost.scope == ["aws", "confluent"]
+    findings = spend(Inventory(live=LiveFacts(spend=[record("aws", "5")])), default)
+    assert outcomes(findings) == {("cost-source-missing", "spend:confluent", Status.ERROR)}
+
+
+def test_a_missing_source_the_collector_explained_is_reported_once():
+    """Unset Confluent credentials: the collector's finding (which says how to fix it) stands
+    for the source; the engine shows exactly one `cost-source-missing`."""
+    from guards.live.confluent import collect_confluent_cost
+
+    _, errors = collect_confluent_cost(today=END, environ={})
+    inventory = Inventory(live=LiveFacts(spend=[record("aws", "5")], errors=errors))
+    findings, _ = evaluate(inventory, policy("aws", "confluent"), today=END)
+    missing = [f for f in findings if f.code == "cost-source-missing" and f.status is Status.ERROR]
+    assert [(f.subject, "CONFLUENT_CLOUD_API_KEY" in f.message) for f in missing] == [("spend:confluent", True)]

@@ -14,7 +14,22 @@ import pytest
 from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
 from tests.support.plans import CONFIG, REGION, raw_state
 
-POLICY_FILE = REPO_ROOT / "policy.toml"
+def _aws_only_policy() -> Path:
+    """The shipped policy with `[cost] scope` narrowed to AWS, as an account without Confluent
+    would narrow it: these lanes are tested with Cost Explorer seeded and no Confluent billing
+    API (the live-lane tests serve one)."""
+    import re
+    import tempfile
+
+    text = (REPO_ROOT / "policy.toml").read_text()
+    narrowed = re.sub(r'(?m)^scope = \["aws", "confluent"\]$', 'scope = ["aws"]', text)
+    assert narrowed != text, "policy.toml's [cost] scope is no longer the shipped one"
+    path = Path(tempfile.mkdtemp(prefix="stackguard-operator-policy-")) / "policy.toml"
+    path.write_text(narrowed)
+    return path
+
+
+POLICY_FILE = _aws_only_policy()
 BUCKET, TABLE = CONFIG.backend.state_bucket, CONFIG.backend.lock_table
 RUN_ID = "td-1"
 SHORT_LIVED = {"AWS_ACCESS_KEY_ID": "ASIAXXXXXXXXXXXXXXXX", "AWS_SECRET_ACCESS_KEY": "x" * 40, "AWS_SESSION_TOKEN": "token"}

@@ -84,6 +84,22 @@ def live_iam() -> list[str]:
     return sorted({action for code in CATALOG.values() if "live" in code.applies for action in code.iam})
 
 
+def lane_iam(where: Where) -> list[str]:
+    """Every IAM action the reads of codes reported in `where` need."""
+    return sorted({action for code in CATALOG.values() if where in code.applies for action in code.iam})
+
+
+def ci_reads() -> dict[str, list[str]]:
+    """What each CI role reads: the guard what `check live` needs; deploy and teardown also
+    what their lane's gates and verification read (core scopes each to its resources)."""
+    live = live_iam()
+    return {
+        "guard": live,
+        "deploy": sorted({*live, *lane_iam("deploy")}),
+        "teardown": sorted({*live, *lane_iam("teardown")}),
+    }
+
+
 # IAM actions the live collectors call, by what they read.
 _STS = ("sts:GetCallerIdentity",)  # the account id, for ARNs EC2, classic ELB and Budgets do not return
 _BUDGETS = ("budgets:ViewBudget",)  # DescribeBudget, DescribeNotificationsForBudget, DescribeSubscribersForNotification

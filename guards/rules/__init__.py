@@ -1,5 +1,5 @@
 """Rule families, one module each. Importing this package registers them all."""
 
-from guards.rules import backend, backend_live, budget, cost, live_state, names, spend, tags
+from guards.rules import backend, backend_live, budget, budget_action, cost, live_state, names, spend, tags
 
-__all__ = ["backend", "backend_live", "budget", "cost", "live_state", "names", "spend", "tags"]
+__all__ = ["backend", "backend_live", "budget", "budget_action", "cost", "live_state", "names", "spend", "tags"]

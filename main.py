@@ -14,6 +14,7 @@ from stackguard.node_runtime import ensure_supported_node
 
 ensure_supported_node()  # before cdktf is imported: jsii starts node on first use
 
+from guards.catalog import ci_reads  # noqa: E402
 from stackguard.app_guard import BOOTSTRAP_VARIABLE, run_app  # noqa: E402
 from stacks.config import load_config  # noqa: E402
 
@@ -24,7 +25,7 @@ def synthesize(outdir: Path) -> None:
     config = load_config()  # validated before jsii starts
     from stacks.app import build_app  # imports cdktf: starts jsii, about 20 s
 
-    build_app(config, outdir=outdir, bootstrap=BOOTSTRAP).synth()
+    build_app(config, outdir=outdir, ci_reads=ci_reads(), bootstrap=BOOTSTRAP).synth()
 
 
 if __name__ == "__main__":

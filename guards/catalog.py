@@ -84,6 +84,22 @@ def live_iam() -> list[str]:
     return sorted({action for code in CATALOG.values() if "live" in code.applies for action in code.iam})
 
 
+def lane_iam(where: Where) -> list[str]:
+    """Every IAM action the reads of codes reported in `where` need."""
+    return sorted({action for code in CATALOG.values() if where in code.applies for action in code.iam})
+
+
+def ci_reads() -> dict[str, list[str]]:
+    """What each CI role reads: the guard what `check live` needs; deploy and teardown also
+    what their lane's gates and verification read (core scopes each to its resources)."""
+    live = live_iam()
+    return {
+        "guard": live,
+        "deploy": sorted({*live, *lane_iam("deploy")}),
+        "teardown": sorted({*live, *lane_iam("teardown")}),
+    }
+
+
 # IAM actions the live collectors call, by what they read.
 _STS = ("sts:GetCallerIdentity",)  # the account id, for ARNs EC2, classic ELB and Budgets do not return
 _BUDGETS = ("budgets:ViewBudget",)  # DescribeBudget, DescribeNotificationsForBudget, DescribeSubscribersForNotification
@@ -844,5 +860,42 @@ ALWAYS_ON_ESTIMATE_OVER_STOP = _code(
         "run `stackguard estimate` to see the lines, then shrink or remove what bills in the persistent "
         "stacks, or move it to an ephemeral one that is torn down; for UNKNOWN, make the count, class or "
         "size literal, or add the price to guards/data/prices_<region>.toml with its source"
+    ),
+)
+BUDGET_STOP_ACTION_MISSING = _code(
+    "budget-stop-action-missing",
+    applies="synth plan",
+    summary=(
+        "the policy's budget has no `aws_budgets_budget_action` in its stack: nothing in AWS itself acts when "
+        "spend reaches the emergency stop"
+    ),
+    why=(
+        "an alert at the stop only tells people; a lane that was bypassed (a plain `terraform apply`, a "
+        "workflow run by hand) keeps creating while the cap comes closer"
+    ),
+    severity="high",
+    remediation=(
+        "add a budget action at the stop threshold that applies a create-denying IAM policy to the deploy "
+        "role automatically (core does: `stacks/parts/budget_stop.py`)"
+    ),
+)
+BUDGET_STOP_ACTION_MISMATCH = _code(
+    "budget-stop-action-mismatch",
+    applies="synth plan",
+    summary=(
+        "the budget's stop action would not stop creating: not APPLY_IAM_POLICY, not AUTOMATIC, not on "
+        "ACTUAL spend at the stop threshold, not attached to every role in the policy's `stop_roles`, a "
+        "policy that does not deny every create action of the IAM table, or a field the rule does not know "
+        "(fail-closed)"
+    ),
+    why=(
+        "an action that waits for approval, fires on forecasts or at another amount, fences another role or "
+        "attaches a policy that still allows creating looks like a stop and is none"
+    ),
+    severity="high",
+    remediation=(
+        "set action_type APPLY_IAM_POLICY, approval_model AUTOMATIC, notification_type ACTUAL, the threshold "
+        "at `stop_threshold_usd`, `roles` to the policy's `stop_roles`, and attach a policy of this stack "
+        "whose unconditioned Deny on `*` covers every create action in foundation/data/iam_by_resource_type.toml"
     ),
 )

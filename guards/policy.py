@@ -213,6 +213,9 @@ class BudgetPolicy(_Strict):
     thresholds_usd: list[Decimal] = Field(min_length=1)
     notification_type: Literal["ACTUAL", "FORECASTED"] = "ACTUAL"
     stop_threshold_usd: Decimal
+    #: The roles the budget's stop action must fence when spend reaches the stop (the
+    #: deploy role). Empty: no action can be shown to target the right role (fail-closed).
+    stop_roles: list[str] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _coherent(self) -> BudgetPolicy:

@@ -46,17 +46,20 @@ def preserved_identities(
     """Each named thing's identities, the preserve floor's always among them (whatever the
     policy names); ARNs that need the account only when it is known."""
     partition, region = partition_of(config.region), config.region
-    table, topic, role, budget = (
-        config.backend.lock_table, config.alert_topic_name, config.ci_role_name, config.budget.name
-    )
+    table, topic, budget = config.backend.lock_table, config.alert_topic_name, config.budget.name
+    # every CI lane's role, and the role AWS Budgets fences the deploy role with
+    roles = [*config.ci_role_names, config.budget_stop_role_name]
     arns: dict[str, list[str]] = {}
     if account is not None:
         arns = {
             "lock_table": [f"arn:{partition}:dynamodb:{region}:{account}:table/{table}"],
-            "budget": [f"arn:{partition}:budgets::{account}:budget/{budget}"],
+            "budget": [
+                f"arn:{partition}:budgets::{account}:budget/{budget}",
+                f"arn:{partition}:iam::{account}:policy/{config.budget_stop_policy_name}",
+            ],
             "alert_topic": [f"arn:{partition}:sns:{region}:{account}:{topic}"],
             "ci_identity": [
-                f"arn:{partition}:iam::{account}:role/{role}",
+                *(f"arn:{partition}:iam::{account}:role/{role}" for role in roles),
                 f"arn:{partition}:iam::{account}:oidc-provider/{GITHUB_OIDC_HOST}",
             ],
         }
@@ -66,7 +69,7 @@ def preserved_identities(
         "lock_table": [identity(DYNAMODB_TABLE, table)],
         "budget": [identity(BUDGET, budget)],
         "alert_topic": [identity(SNS_TOPIC, topic)],
-        "ci_identity": [identity(IAM_ROLE, role), identity(IAM_OIDC_PROVIDER, GITHUB_OIDC_HOST)],
+        "ci_identity": [*(identity(IAM_ROLE, role) for role in roles), identity(IAM_OIDC_PROVIDER, GITHUB_OIDC_HOST)],
     }
     return {
         name: by_name[name] + [identity(ARN, arn) for arn in arns.get(name, [])]

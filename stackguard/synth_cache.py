@@ -14,10 +14,13 @@ import os
 import sys
 from collections.abc import Iterable
 from importlib import metadata
+from importlib.resources import files
 from pathlib import Path
 from typing import Any
 
 from foundation.digests import bytes_sha256
+from foundation.iam_table import TABLE_FILE
+from guards.catalog import ci_reads
 from stacks.config import PlatformConfig
 
 CACHE_FILE = ".stackguard-synth.json"
@@ -54,6 +57,9 @@ def synth_inputs(
     """Everything the synthesized bytes depend on."""
     return {
         "sources": source_digests() if sources is None else sources,
+        # core's CI roles and budget stop are derived from these, outside stacks/
+        "iam_table": bytes_sha256(files("foundation").joinpath(TABLE_FILE).read_bytes()),
+        "ci_reads": ci_reads(),
         "config": config.model_dump(mode="json"),
         "versions": package_versions() if versions is None else versions,
         "python": list(sys.version_info[:2]),

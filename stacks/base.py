@@ -6,7 +6,7 @@ once, so no stack can forget them.
 
 from __future__ import annotations
 
-from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformStack
+from cdktf import LocalBackend, S3Backend, TerraformOutput, TerraformResource, TerraformStack
 from cdktf_cdktf_provider_aws.provider import AwsProvider, AwsProviderDefaultTags
 from constructs import Construct
 
@@ -81,3 +81,7 @@ class PlatformStack(TerraformStack):
         result = TerraformOutput(self, f"output_{name}", value=value, sensitive=sensitive)
         result.override_logical_id(name)
         return result
+
+    def resource_types(self) -> set[str]:
+        """The managed resource types the stack declares: what a role managing it needs."""
+        return {c.terraform_resource_type for c in self.node.find_all() if isinstance(c, TerraformResource)}

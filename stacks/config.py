@@ -47,6 +47,8 @@ FARGATE_MEMORY_BY_CPU = {
 #: The hashicorp/aws version the cdktf bindings were generated for; the stacks require it
 #: unless the configuration says otherwise.
 AWS_PROVIDER_VERSION = "6.25.0"
+#: The CI lanes core gives a GitHub OIDC role of their own, each limited to its job.
+CI_LANES = ("guard", "deploy", "teardown")
 #: The SSM parameters the confluent stack writes for demo, by leaf name.
 CONFLUENT_PARAMETER_LEAVES = ("bootstrap_servers", "api_key", "api_secret")
 
@@ -81,7 +83,9 @@ def prefixed_names(prefix: str, environment: str) -> list[MadeName]:
     the stacks to this list)."""
     return [
         ("SNS topic", aws_names.sns_topic_name, physical(prefix, "core", "alerts")),
-        ("IAM role", aws_names.iam_role_name, physical(prefix, "core", "ci")),
+        *(("IAM role", aws_names.iam_role_name, physical(prefix, "core", f"ci-{lane}")) for lane in CI_LANES),
+        ("IAM role", aws_names.iam_role_name, physical(prefix, "core", "budget-stop")),
+        ("IAM policy", aws_names.iam_policy_name, physical(prefix, "core", "budget-stop-deny")),
         ("ECR repository", aws_names.ecr_repository_name, physical(prefix, "core", "images")),
         ("security group", aws_names.security_group_name, physical(prefix, "demo", "services")),
         ("security group", aws_names.security_group_name, physical(prefix, "demo", "database")),
@@ -180,7 +184,15 @@ class BudgetConfig(_Strict):
 
 class CiConfig(_Strict):
     github_repository: str = Field(pattern=r"^[A-Za-z0-9_.-]+/[A-Za-z0-9_.-]+$")
-    allowed_refs: list[str] = Field(default=["refs/heads/main"], min_length=1)
+    allowed_refs: list[Annotated[str, Field(pattern=r"^refs/(heads|tags)/[A-Za-z0-9_./*-]+$")]] = Field(
+        default=["refs/heads/main"], min_length=1
+    )
+    #: GitHub environments whose jobs may assume the roles. A job that names an environment
+    #: presents `repo:<repo>:environment:<name>` as its subject, not its ref; the workflows
+    #: deploy and tear down in `dev_min`, where required reviewers gate them.
+    environments: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$")]] = Field(
+        default=["dev_min"], min_length=1
+    )
 
 
 class TopicConfig(_Strict):
@@ -378,10 +390,32 @@ class PlatformConfig(_Strict):
         """core's SNS alert topic, which the budget notifies."""
         return self.physical_name("core", "alerts")
 
+    def ci_role_name(self, lane: str) -> str:
+        """core's role for one CI lane (guard, deploy, teardown), assumed through OIDC."""
+        if lane not in CI_LANES:
+            raise ValueError(f"unknown CI lane {lane!r}")
+        return self.physical_name("core", f"ci-{lane}")
+
     @property
-    def ci_role_name(self) -> str:
-        """core's CI role, assumed by GitHub Actions through OIDC."""
-        return self.physical_name("core", "ci")
+    def ci_role_names(self) -> list[str]:
+        return [self.ci_role_name(lane) for lane in CI_LANES]
+
+    @property
+    def budget_stop_role_name(self) -> str:
+        """The role AWS Budgets assumes to attach the stop's deny policy to the deploy role."""
+        return self.physical_name("core", "budget-stop")
+
+    @property
+    def budget_stop_policy_name(self) -> str:
+        """The managed policy the budget stop attaches: it denies creating anything."""
+        return self.physical_name("core", "budget-stop-deny")
+
+    @property
+    def partition(self) -> str:
+        """The ARN partition of the configured region."""
+        if self.region.startswith("cn-"):
+            return "aws-cn"
+        return "aws-us-gov" if self.region.startswith("us-gov-") else "aws"
 
 
 def config_path() -> Path:

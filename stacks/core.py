@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
+
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.dynamodb_table import (
     DynamodbTable,
@@ -20,7 +22,8 @@ from constructs import Construct
 from stacks.base import PlatformStack
 from stacks.config import PlatformConfig
 from stacks.parts.budget_alerts import BudgetAlerts
-from stacks.parts.github_oidc import GithubCiIdentity
+from stacks.parts.budget_stop import BudgetStop
+from stacks.parts.ci_roles import CiRoles
 from stacks.parts.secure_bucket import SecureBucket
 
 ECR_UNTAGGED_EXPIRY = """{"rules": [{"rulePriority": 1, "description": "expire untagged images",
@@ -29,10 +32,19 @@ ECR_UNTAGGED_EXPIRY = """{"rules": [{"rulePriority": 1, "description": "expire u
 
 
 class CoreStack(PlatformStack):
-    """State bucket, lock table, evidence bucket, budget and alerts, ECR, CI identity."""
+    """State bucket, lock table, evidence bucket, budget, alerts and stop, ECR, CI roles.
+
+    `ci_reads` are the read actions of each CI lane (from the code catalog, handed in by
+    the app: stacks never import guards).
+    """
 
     def __init__(
-        self, scope: Construct, *, config: PlatformConfig, local_state_path: str | None = None
+        self,
+        scope: Construct,
+        *,
+        config: PlatformConfig,
+        ci_reads: Mapping[str, Iterable[str]],
+        local_state_path: str | None = None,
     ) -> None:
         super().__init__(scope, "core", config=config, local_state_path=local_state_path)
 
@@ -80,13 +92,15 @@ class CoreStack(PlatformStack):
             self, "ecr_lifecycle", repository=ecr.name, policy=ECR_UNTAGGED_EXPIRY
         )
 
-        ci = GithubCiIdentity(
+        self.ci = CiRoles(self, "ci_identity", config=config, lock_table_arn=lock_table.arn, reads=ci_reads)
+        BudgetStop(
             self,
-            "ci_identity",
-            role_name=config.ci_role_name,
-            ci=config.ci,
-            state_bucket_arn=state.bucket.arn,
-            lock_table_arn=lock_table.arn,
+            "budget_stop",
+            config=config,
+            budget_name=alerts.budget.name,
+            stop_usd=max(config.budget.thresholds_usd),
+            deploy_role=self.ci.roles["deploy"],
+            topic_arn=alerts.topic.arn,
         )
 
         outputs = {
@@ -97,7 +111,7 @@ class CoreStack(PlatformStack):
             "alert_topic_arn": alerts.topic.arn,
             "budget_name": alerts.budget.name,
             "ecr_repository_url": ecr.repository_url,
-            "ci_role_arn": ci.role.arn,
+            **{f"{lane}_role_arn": role.arn for lane, role in self.ci.roles.items()},
         }
         for name, value in outputs.items():
             self.output(name, value=value)

@@ -4,6 +4,7 @@ from guards.rules import (
     backend,
     backend_live,
     budget,
+    budget_action,
     cost,
     estimate,
     live_state,
@@ -12,4 +13,4 @@ from guards.rules import (
     tags,
 )
 
-__all__ = ["backend", "backend_live", "budget", "cost", "estimate", "live_state", "names", "spend", "tags"]
+__all__ = ["backend", "backend_live", "budget", "budget_action", "cost", "estimate", "live_state", "names", "spend", "tags"]

@@ -33,7 +33,7 @@ def remote_state(core) -> bytes:
 def test_bootstrap_applies_every_synthesized_resource_and_moves_the_state(core_deployed, bootstrap):
     core, run = bootstrap
     synthesized = managed_addresses(load_synth(core.workdir / "cdk.tf.json"))
-    assert len(synthesized) == 23
+    assert len(synthesized) == 33
     planned = run.snapshot("deploy-plan")
     assert planned["details"]["bootstrap"] is True
     assert set(planned["details"]["planned_changes"]) == synthesized
@@ -43,7 +43,7 @@ def test_bootstrap_applies_every_synthesized_resource_and_moves_the_state(core_d
     assert managed_addresses(load_state(path, "core")) == synthesized
     migrate = run.snapshot("deploy-migrate")
     assert migrate["overall_pass"] is True
-    assert migrate["details"]["remote_state"]["resources"] == 23
+    assert migrate["details"]["remote_state"]["resources"] == 33
     local, remote = migrate["details"]["local_state"], migrate["details"]["remote_state"]
     assert local["content_sha256"] == remote["content_sha256"]
     # Terraform gives the bucket's copy a new lineage and serial: why content is compared.

@@ -42,6 +42,10 @@ def budget(stacks: dict) -> dict:
     return stacks["core"]["resource"]["aws_budgets_budget"]["monthly_budget"]
 
 
+def stop_action(stacks: dict) -> dict:
+    return stacks["core"]["resource"]["aws_budgets_budget_action"]["budget_stop_action"]
+
+
 def test_our_stacks_pass_every_rule(judge):
     assert judge() == set()
 
@@ -90,7 +94,12 @@ def test_remote_module_is_unverifiable(judge):
             lambda s: budget(s)["notification"][0].update(subscriber_email_addresses=[], subscriber_sns_topic_arns=[]),
             {"budget-subscriber-missing"},
         ),
-        (lambda s: s["core"]["resource"].pop("aws_budgets_budget"), {"budget-missing"}),
+        # the stop action's budget is gone with it
+        (lambda s: s["core"]["resource"].pop("aws_budgets_budget"), {"budget-missing", "budget-stop-action-missing"}),
+        (lambda s: s["core"]["resource"].pop("aws_budgets_budget_action"), {"budget-stop-action-missing"}),
+        (lambda s: stop_action(s).update(approval_model="MANUAL"), {"budget-stop-action-mismatch"}),
+        (lambda s: stop_action(s)["definition"]["iam_action_definition"].update(roles=["${aws_iam_role.ci_teardown_role.name}"]), {"budget-stop-action-mismatch"}),
+        (lambda s: s["core"]["resource"]["aws_iam_policy"]["budget_stop_deny"].update(policy='{"Statement": []}'), {"budget-stop-action-mismatch"}),
         # budgets that look right and never protect
         (lambda s: budget(s)["notification"][-1].update(comparison_operator="EQUAL_TO"), {"budget-thresholds-mismatch", "budget-stop-threshold-missing"}),
         (lambda s: budget(s).update(cost_filter=[{"name": "Service", "values": ["Amazon Relational Database Service"]}]), {"budget-scope-narrowed"}),
@@ -144,6 +153,8 @@ def test_the_old_sg_prefix_fails_exactly_the_security_groups(judge):
             stacks[name] = json.loads(text.replace("/devmin-", "/sg-devmin-").replace('"/devmin/', '"/sg-devmin/'))
 
     assert judge(old_prefix) == {
+        # and the renamed deploy role is not the policy's stop role any more
+        ("budget-stop-action-mismatch", "aws_budgets_budget_action.budget_stop_action"),
         ("invalid-resource-name", "aws_security_group.services_sg"),
         ("invalid-resource-name", "aws_security_group.database_sg"),
     }

@@ -10,7 +10,10 @@ from __future__ import annotations
 from guards.rules.names import NAMING
 
 #: Names written as literals in the stack code rather than made from the configuration.
-FIXED_NAMES = {"terraform-state-access", "read-injected-secrets", "write-own-evidence-prefix"}
+FIXED_NAMES = {
+    "read-injected-secrets", "write-own-evidence-prefix", "attach-stop-to-deploy-role",
+    *(f"ci-{lane}-{what}" for lane in ("guard", "deploy", "teardown") for what in ("read", "manage")),
+} - {"ci-guard-manage"}
 
 
 def synthesized_names(stacks: dict) -> dict[str, str]:

@@ -57,6 +57,64 @@ def serve_budget_subscribers(monkeypatch) -> None:
     )
 
 
+#: Budget and budget action tags, by ARN (one server, one account): moto keeps none.
+BUDGET_TAGS: dict[str, dict[str, str]] = {}
+
+
+def serve_budget_actions(monkeypatch) -> None:
+    """moto 5.2.5 has no budget actions: CreateBudgetAction and the rest answer 500. Core's
+    emergency stop is one, so provider 5.100 creates, reads (DescribeBudgetAction, waiting
+    for a settled status) and deletes it. Keep the actions as the API shapes them, in
+    STANDBY (spend below the threshold: AWS would not run one in an empty account either),
+    and their tags in BUDGET_TAGS, which the tags shim serves."""
+    import uuid
+
+    from moto.budgets.responses import BudgetsResponse
+    from moto.core.exceptions import JsonRESTError
+
+    actions: dict[tuple[str, str, str], dict[str, Any]] = {}  # (account, budget, id) -> action
+
+    def key(self, action_id: str | None = None) -> tuple[str, str, str]:
+        return (self._get_param("AccountId"), self._get_param("BudgetName"), action_id or self._get_param("ActionId"))
+
+    def create_budget_action(self) -> str:
+        action_id = str(uuid.uuid4())
+        account, budget, _ = key(self, action_id)
+        fields = ("NotificationType", "ActionType", "ActionThreshold", "Definition", "ExecutionRoleArn", "ApprovalModel", "Subscribers")
+        actions[key(self, action_id)] = {
+            "ActionId": action_id, "BudgetName": budget, "Status": "STANDBY",
+            **{name: self._get_param(name) for name in fields},
+        }
+        arn = f"arn:aws:budgets::{account}:budget/{budget}/action/{action_id}"
+        BUDGET_TAGS[arn] = {pair["Key"]: pair["Value"] for pair in self._get_param("ResourceTags") or []}
+        return json.dumps({"AccountId": account, "BudgetName": budget, "ActionId": action_id})
+
+    def describe_budget_action(self) -> str:
+        found = actions.get(key(self))
+        if found is None:  # what the provider reads as "gone"
+            raise JsonRESTError("NotFoundException", f"budget action {key(self)[2]} not found")
+        return json.dumps({"AccountId": key(self)[0], "BudgetName": found["BudgetName"], "Action": found})
+
+    def update_budget_action(self) -> str:
+        old = actions[key(self)]
+        changed = {name: self._get_param(name) for name in old if name not in ("ActionId", "BudgetName", "Status")}
+        new = {**old, **{name: value for name, value in changed.items() if value is not None}}
+        actions[key(self)] = new
+        return json.dumps({"AccountId": key(self)[0], "BudgetName": old["BudgetName"], "OldAction": old, "NewAction": new})
+
+    def delete_budget_action(self) -> str:
+        gone = actions.pop(key(self))
+        return json.dumps({"AccountId": key(self)[0], "BudgetName": gone["BudgetName"], "Action": gone})
+
+    for name, served in (
+        ("create_budget_action", create_budget_action),
+        ("describe_budget_action", describe_budget_action),
+        ("update_budget_action", update_budget_action),
+        ("delete_budget_action", delete_budget_action),
+    ):
+        monkeypatch.setattr(BudgetsResponse, name, served, raising=False)
+
+
 def serve_budget_tags(monkeypatch) -> None:
     """moto 5.2.5 has no budget tags: it drops `ResourceTags` on `CreateBudget` and answers
     `ListTagsForResource`, `TagResource` and `UntagResource` with a 500. Provider 5.100 lists
@@ -64,7 +122,7 @@ def serve_budget_tags(monkeypatch) -> None:
     beside the budgets moto stores, keyed by the budget's ARN."""
     from moto.budgets.responses import BudgetsResponse
 
-    tags: dict[str, dict[str, str]] = {}  # budget ARN -> tags; one server, one account
+    tags = BUDGET_TAGS  # shared with the budget actions shim
     create_budget = BudgetsResponse.create_budget
 
     def budget_arn(account: str, name: str) -> str:
@@ -169,6 +227,7 @@ def serve_ecs_availability_zone_rebalancing(monkeypatch) -> None:
 SHIMS = (
     serve_budget_subscribers,
     serve_budget_tags,
+    serve_budget_actions,
     honour_bucket_policy_conditions,
     serve_ecs_availability_zone_rebalancing,
 )

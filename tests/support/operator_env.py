@@ -14,6 +14,7 @@ import pytest
 from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
 from tests.support.plans import CONFIG, REGION, raw_state
 
+
 def _aws_only_policy() -> Path:
     """The shipped policy with `[cost] scope` narrowed to AWS, as an account without Confluent
     would narrow it: these lanes are tested with Cost Explorer seeded and no Confluent billing

@@ -4,6 +4,7 @@ the fake terraform to serve and the backend to hold."""
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
 
 from stacks.config import load_config
@@ -68,14 +69,26 @@ def destroy_plan(stack_json: dict, stack: str, *, extra: list[dict] = ()) -> dic
     return {"format_version": "1.2", "terraform_version": "1.9.8", "resource_changes": [*changes, *extra]}
 
 
-def _resolved(value):
-    """Synth values with every `${...}` reference replaced by a value known after apply."""
+_REFERENCE = re.compile(r"^\$\{([a-z0-9_]+)\.([A-Za-z0-9_-]+)\.([a-z0-9_]+)\}$")
+_ACCOUNT = "${data.aws_caller_identity.current.account_id}"
+
+
+def _resolved(value, resources: dict | None = None):
+    """Synth values with `${...}` references resolved as a plan shows them: a configured
+    attribute of the stack (a name) and the caller's account as themselves, anything else
+    as a value known after apply."""
     if isinstance(value, str) and "${" in value:
+        match = _REFERENCE.match(value)
+        found = (resources or {}).get(match.group(1), {}).get(match.group(2), {}).get(match.group(3)) if match else None
+        if isinstance(found, str) and "${" not in found:
+            return found
+        if value.replace(_ACCOUNT, "123456789012") != value and "${" not in value.replace(_ACCOUNT, ""):
+            return value.replace(_ACCOUNT, "123456789012")
         return f"arn:aws:sns:{REGION}:123456789012:resolved"
     if isinstance(value, list):
-        return [_resolved(item) for item in value]
+        return [_resolved(item, resources) for item in value]
     if isinstance(value, dict):
-        return {key: _resolved(item) for key, item in value.items()}
+        return {key: _resolved(item, resources) for key, item in value.items()}
     return value
 
 
@@ -86,7 +99,7 @@ def create_plan(stack_json: dict, stack: str, *, extra: list[dict] = ()) -> dict
     changes = [
         created(rtype, name, {
             **physical_before(stack, rtype, name, block),
-            **_resolved({k: v for k, v in block.items() if k not in META}),
+            **_resolved({k: v for k, v in block.items() if k not in META}, stack_json.get("resource", {})),
             "tags_all": {**default_tags, **block.get("tags", {})},
         })
         for rtype, blocks in stack_json.get("resource", {}).items()

@@ -56,8 +56,8 @@ def test_the_demo_stacks_own_deletes_pass():
         delete("aws_s3_object", "o", {"bucket": CONFIG.evidence.bucket, "key": "dev_min/x"}),
         delete("aws_dynamodb_table", "t", {"name": TABLE}, module='module.a["k"].module.b'),
         delete("aws_dynamodb_table_item", "i", {"table_name": TABLE}),
-        delete("aws_iam_role", "r", {"name": CONFIG.ci_role_name.upper()}),  # IAM names ignore case
-        delete("aws_iam_role_policy", "p", {"role": CONFIG.ci_role_name, "name": "terraform-state-access"}),
+        delete("aws_iam_role", "r", {"name": CONFIG.ci_role_name("deploy").upper()}),  # IAM names ignore case
+        delete("aws_iam_role_policy", "p", {"role": CONFIG.ci_role_name("teardown"), "name": "ci-teardown-manage"}),
         delete("aws_iam_openid_connect_provider", "gh", {"url": "https://token.actions.githubusercontent.com"}),
         delete("aws_sns_topic_subscription", "s", {"topic_arn": f"arn:aws:sns:eu-west-2:{ACCOUNT}:{CONFIG.alert_topic_name}"}),
         delete("aws_budgets_budget", "b", {"id": f"{ACCOUNT}:sg-devmin-monthly"}),

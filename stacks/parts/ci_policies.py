@@ -31,15 +31,16 @@ ITEM_WRITES = ("dynamodb:PutItem", "dynamodb:DeleteItem")
 
 
 def subjects(config: PlatformConfig, lane: str) -> list[str]:
-    """The `sub` claims that may assume a lane's role. The guard also runs on the allowed
-    refs (a scheduled `check live`); deploy and teardown only in the configured
-    environments, whose reviewers gate them (a job in an environment presents the
-    environment, never its ref, as subject)."""
+    """The `sub` claims that may assume a lane's role. Deploy and teardown only in the
+    configured environments, whose reviewers gate them (a job in an environment presents the
+    environment, never its ref, as subject); the read-only guard also on the allowed refs and
+    in the watch environment, where the scheduled `watch.yml` runs unattended."""
     repo = config.ci.github_repository
     environments = [f"repo:{repo}:environment:{name}" for name in config.ci.environments]
     if lane != "guard":
         return environments
-    return [f"repo:{repo}:ref:{ref}" for ref in config.ci.allowed_refs] + environments
+    refs = [f"repo:{repo}:ref:{ref}" for ref in config.ci.allowed_refs]
+    return refs + environments + [f"repo:{repo}:environment:{config.ci.watch_environment}"]
 
 
 def trust_statement(provider_arn: str, allowed: Sequence[str]) -> dict[str, Any]:

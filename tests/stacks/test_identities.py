@@ -46,7 +46,8 @@ def test_each_ci_role_trusts_only_the_configured_repository(stacks, lane):
     assert trust["Condition"]["StringEquals"] == {f"{OIDC}:aud": "sts.amazonaws.com"}
     environments = ["repo:example-org/dev-platform:environment:dev_min"]
     refs = ["repo:example-org/dev-platform:ref:refs/heads/main"] if lane == "guard" else []
-    assert trust["Condition"]["StringLike"] == {f"{OIDC}:sub": refs + environments}
+    watch = ["repo:example-org/dev-platform:environment:dev_min-watch"] if lane == "guard" else []
+    assert trust["Condition"]["StringLike"] == {f"{OIDC}:sub": refs + environments + watch}
 
 
 def test_the_guard_reads_what_check_live_needs_and_writes_only_its_probe(stacks, platform_config):

@@ -8,6 +8,7 @@ OUT ?= cdktf.out
 EVIDENCE ?= runs
 RUN_ID ?= $(shell date -u +%Y%m%dT%H%M%SZ)-make
 PIP_FLAGS := --quiet --disable-pip-version-check
+PYTEST_WORKERS ?= 2
 
 .PHONY: help install run test synth checkov clean
 
@@ -41,7 +42,9 @@ $(NODE_TOOLS): package.json $(VENV)/.installed
 	@touch $@
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(NODE_TOOLS)  ## Run the whole test suite.
-	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest
+	@# Two workers: the end-to-end tests (one emulated account, mostly waiting on terraform)
+	@# run on one while the other runs the rest; `make test PYTEST_WORKERS=0` runs serially.
+	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
 
 checkov: $(CHECKOV_VENV)/.installed  ## Install checkov into its own virtualenv.
 

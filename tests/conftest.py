@@ -24,6 +24,7 @@ def pytest_report_header(config) -> str:
     return ACTIVE.header()
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(config, items) -> None:
     """Under pytest-xdist (`make test` runs two workers), the end-to-end tests stay together
     on one worker: they share one emulated account and build on each other's state, while

@@ -24,17 +24,6 @@ def pytest_report_header(config) -> str:
     return ACTIVE.header()
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(config, items) -> None:
-    """Under pytest-xdist (`make test` runs two workers), the end-to-end tests stay together
-    on one worker: they share one emulated account and build on each other's state, while
-    the other worker runs the rest (`--dist loadgroup`)."""
-    e2e = pytest.mark.xdist_group("e2e")
-    for item in items:
-        if item.get_closest_marker("e2e") is not None:
-            item.add_marker(e2e)
-
-
 def in_process(*args: str) -> tuple[int, str, str]:
     """Run the `stackguard` entry point in this process (fast; sees moto's env and patches)."""
     import contextlib

@@ -33,6 +33,9 @@ from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
 from tests.support.moto_server import write_tls_files
 
 REQUIRED_VARIABLE = "STACKGUARD_E2E_REQUIRED"
+#: Under pytest-xdist (`make test` runs two workers) every e2e test goes to one worker: they
+#: share one emulated account and build on each other's state (`--dist loadgroup`).
+E2E_WORKER = pytest.mark.xdist_group("e2e")
 MIRROR_VARIABLE = "STACKGUARD_TF_MIRROR"
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
 PROVIDER_VERSION = "5.100.0"

@@ -42,9 +42,9 @@ $(NODE_TOOLS): package.json $(VENV)/.installed
 	@touch $@
 
 test: $(VENV)/.installed $(CHECKOV_VENV)/.installed $(NODE_TOOLS)  ## Run the whole test suite.
-	@# Two workers: the end-to-end tests (one emulated account, mostly waiting on terraform)
-	@# run on one while the other runs the rest; `make test PYTEST_WORKERS=0` runs serially.
-	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist loadgroup
+	@# Two workers, whole files each (the end-to-end modules mostly wait on terraform; a worker
+	@# that runs one has its own emulated account); `make test PYTEST_WORKERS=0` runs serially.
+	CHECKOV_BIN=$(CHECKOV_VENV)/bin/checkov $(VENV)/bin/python -m pytest -n $(PYTEST_WORKERS) --dist loadfile
 
 checkov: $(CHECKOV_VENV)/.installed  ## Install checkov into its own virtualenv.
 

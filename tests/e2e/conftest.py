@@ -1,7 +1,8 @@
 """The real engine against an emulated account: terraform and the hashicorp/aws provider
 from the local mirror, driven against moto in server mode (tests/support/moto_server.py).
 
-Once per session: the moto server (its own process, every shim), the terraform CLI
+Once per session (per pytest-xdist worker: each worker that runs an e2e module has an
+emulated account of its own): the moto server (its own process, every shim), the terraform CLI
 configuration (filesystem mirror only), an e2e `platform.toml` (the shipped one, pinned to
 the mirror's provider and few retries) and the environment every subprocess runs in. That
 environment is built from scratch for AWS: no variable of the caller's reaches terraform
@@ -33,9 +34,6 @@ from tests.conftest import CONFIG_FILE, REPO_ROOT, in_process
 from tests.support.moto_server import write_tls_files
 
 REQUIRED_VARIABLE = "STACKGUARD_E2E_REQUIRED"
-#: Under pytest-xdist (`make test` runs two workers) every e2e test goes to one worker: they
-#: share one emulated account and build on each other's state (`--dist loadgroup`).
-E2E_WORKER = pytest.mark.xdist_group("e2e")
 MIRROR_VARIABLE = "STACKGUARD_TF_MIRROR"
 DEFAULT_MIRROR = Path("/opt/tf-plugins")
 PROVIDER_VERSION = "5.100.0"

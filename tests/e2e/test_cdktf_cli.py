@@ -26,9 +26,9 @@ from botocore.exceptions import ClientError
 from stackguard.app_guard import SKIP_VARIABLE
 from stackguard.node_runtime import bundled_node
 from tests.conftest import REPO_ROOT
-from tests.e2e.conftest import E2E_WORKER, REQUIRED_VARIABLE, Engine
+from tests.e2e.conftest import REQUIRED_VARIABLE, Engine
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow, E2E_WORKER]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 CDKTF = REPO_ROOT / "node_modules/.bin/cdktf"
 CDKTF_SECONDS = 900

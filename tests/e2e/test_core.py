@@ -16,9 +16,9 @@ from botocore.exceptions import ClientError
 
 from guards.documents import load_state, load_synth
 from stacks.bootstrap import BOOTSTRAP_STATE_FILE
-from tests.e2e.conftest import E2E_WORKER, NO_CHANGES, run_lane
+from tests.e2e.conftest import NO_CHANGES, run_lane
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow, E2E_WORKER]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 
 def managed_addresses(inventory) -> set[str]:

@@ -42,7 +42,6 @@ from guards.documents import load_state, load_synth
 from guards.live.cost import month_to_date_window
 from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import (
-    E2E_WORKER,
     NO_CHANGES,
     SEEDED_SPEND_USD,
     Core,
@@ -50,7 +49,7 @@ from tests.e2e.conftest import (
     stackguard_script,
 )
 
-pytestmark = [pytest.mark.e2e, pytest.mark.slow, E2E_WORKER]
+pytestmark = [pytest.mark.e2e, pytest.mark.slow]
 
 ENVIRONMENT = "dev_min"
 PROMPT = b"Type the stack name"

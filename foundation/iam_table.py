@@ -73,6 +73,14 @@ def lookup(types: Iterable[str], table: dict[str, TypeActions] | None = None) ->
     return [table[name] for name in wanted]
 
 
+def known(types: Iterable[str], table: dict[str, TypeActions] | None = None) -> list[TypeActions]:
+    """The entries of those `types` the table has, sorted. A type it lacks gets no action at
+    all (the roles cannot manage it: fail closed), and the synth guard names it
+    (`ci-role-type-uncovered`), so synthesis goes on and every other rule still judges it."""
+    table = iam_table() if table is None else table
+    return [table[name] for name in sorted(set(types)) if name in table]
+
+
 def create_actions(table: dict[str, TypeActions] | None = None) -> list[str]:
     """Every action the table lists for creating something: what the budget stop denies."""
     table = iam_table() if table is None else table

@@ -899,3 +899,20 @@ BUDGET_STOP_ACTION_MISMATCH = _code(
         "whose unconditioned Deny on `*` covers every create action in foundation/data/iam_by_resource_type.toml"
     ),
 )
+CI_ROLE_TYPE_UNCOVERED = _code(
+    "ci-role-type-uncovered",
+    applies="synth",
+    summary=(
+        "an ephemeral stack declares a resource type that foundation/data/iam_by_resource_type.toml does not "
+        "list, so core's deploy and teardown roles get no IAM action for it"
+    ),
+    why=(
+        "the roles are derived from that table and cannot manage what it lacks: a CI deploy would fail "
+        "half-way, and a CI teardown could not delete it, leaving it to bill"
+    ),
+    severity="high",
+    remediation=(
+        "add the type to foundation/data/iam_by_resource_type.toml (its create, update, delete and read "
+        "actions, and how far the `stack` tag limits them), then deploy core"
+    ),
+)

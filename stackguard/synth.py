@@ -15,7 +15,6 @@ from pathlib import Path
 
 from foundation.digests import file_sha256
 from foundation.errors import ExitCode, StackguardError
-from foundation.iam_table import UnknownResourceType
 from guards.catalog import ci_reads
 from stackguard.node_runtime import ensure_supported_node
 from stackguard.synth_cache import cache_key, cached_stacks, record_cache, synth_inputs
@@ -86,8 +85,6 @@ def _synthesize_cold(config: PlatformConfig, outdir: Path, *, bootstrap: bool) -
     try:
         try:
             build_app(config, ci_reads=ci_reads(), outdir=staging, bootstrap=bootstrap).synth()
-        except UnknownResourceType as exc:  # a stack declares a type no CI role can manage
-            raise StackguardError(f"synthesis refused: {exc.args[0]}", ExitCode.BAD_INPUT) from exc
         except RuntimeError as exc:  # errors raised inside jsii arrive as RuntimeError
             first_line = str(exc).strip().splitlines()[0] if str(exc).strip() else repr(exc)
             raise StackguardError(f"synthesis failed: {first_line}", ExitCode.ENVIRONMENT) from exc

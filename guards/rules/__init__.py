@@ -5,6 +5,7 @@ from guards.rules import (
     backend_live,
     budget,
     budget_action,
+    ci_roles,
     cost,
     estimate,
     live_state,
@@ -13,4 +14,4 @@ from guards.rules import (
     tags,
 )
 
-__all__ = ["backend", "backend_live", "budget", "budget_action", "cost", "estimate", "live_state", "names", "spend", "tags"]
+__all__ = ["backend", "backend_live", "budget", "budget_action", "ci_roles", "cost", "estimate", "live_state", "names", "spend", "tags"]

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from foundation.iam_table import Step, lookup
+from foundation.iam_table import Step, known
 from stacks.config import GITHUB_OIDC_HOST, PlatformConfig
 from stacks.parts.iam import statement
 
@@ -134,7 +134,7 @@ def manage_statements(types_by_stack: Mapping[str, Iterable[str]], steps: Sequen
     free: set[str] = set()
     for stack in sorted(types_by_stack):
         by_key: dict[str, set[str]] = {}
-        for entry in lookup(types_by_stack[stack]):
+        for entry in known(types_by_stack[stack]):
             free.update(entry.read)
             if entry.tags == "none":
                 free.update(entry.actions(s for s in steps if s != "read"))

@@ -42,7 +42,7 @@ def render_catalog():
 def test_rule_families_are_exactly_these():
     assert sorted(RULES) == [
         "always-on-estimate", "always-on-instances", "always-on-services", "backend", "backend-readiness", "budget",
-        "budget-stop-action",
+        "budget-stop-action", "ci-roles",
         "forbidden-resources", "lifecycle-tags", "module-calls", "provisioners", "resource-names",
         "spend", "state-digest", "state-locks",
     ]

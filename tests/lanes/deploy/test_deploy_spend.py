@@ -4,6 +4,8 @@ PATH, moto over HTTP (budget and Cost Explorer answers seeded)."""
 
 from __future__ import annotations
 
+import pytest
+
 from tests.lanes.deploy.conftest import snapshot_codes
 from tests.support.operator_env import waiving_policy
 from tests.support.plans import CONFIG, create_plan
@@ -18,10 +20,11 @@ def spend_at(account, actual: str) -> None:
     create_budget(account, (10, 20, 28), actual=actual)
 
 
-def test_spend_at_the_stop_refuses_before_terraform_starts(deploy, terraform, ready_backend, stacks):
+@pytest.mark.parametrize("stack", ["demo", "core"])
+def test_spend_at_the_stop_refuses_before_terraform_starts(deploy, terraform, ready_backend, stacks, stack):
     spend_at(ready_backend, "28.00")
-    terraform.plan(create_plan(stacks["core"], "core"))
-    run = deploy("core", "--auto-approve")
+    terraform.plan(create_plan(stacks[stack], stack))
+    run = deploy(stack, "--auto-approve")
     assert run.code == 1, run.stdout + run.stderr
     assert terraform.calls() == [], "nothing planned, nothing applied"
     snapshot = run.snapshot("deploy-plan")

@@ -202,7 +202,7 @@ def _backend_line(name: str, what: str, findings: list[Finding], codes: tuple[ca
     if not blocking:
         return Check(name, Status.OK, f"{what} exists and is ready")
     message = "; ".join(dict.fromkeys(f.message for f in blocking))
-    remedies = dict.fromkeys(f"{catalog.CATALOG[f.code].remediation} (`stackguard explain {f.code}`)" for f in blocking)
+    remedies = dict.fromkeys(f"{catalog.CATALOG[f.code].remediation}; see `stackguard explain {f.code}`" for f in blocking)
     return Check(name, Status.FAIL, f"{what}: {message}", "; ".join(remedies))
 
 

@@ -119,15 +119,15 @@ def render(template: str, choices: Choices) -> tuple[str, PlatformConfig]:
         shipped = PlatformConfig.model_validate(tomllib.loads(template))
     except (tomllib.TOMLDecodeError, ValidationError) as exc:
         raise StackguardError(f"{SHIPPED_CONFIG}: the template does not load: {exc}", ExitCode.ENVIRONMENT) from None
-    values = chosen_values(shipped, choices)
-    text = header(choices, str(values[(TOP, "region")])) + substitute(template, values)
+    check_account(choices.account)
+    text = substitute(template, chosen_values(shipped, choices))
     try:
         config = PlatformConfig.model_validate(tomllib.loads(text))
     except tomllib.TOMLDecodeError as exc:
         raise StackguardError(f"the chosen values do not make valid TOML: {exc}; nothing was written") from None
     except ValidationError as exc:
         raise StackguardError(f"the chosen values make an invalid configuration: {describe(exc)}; nothing was written") from None
-    return text, config
+    return header(choices, config.region) + text, config  # values in a comment only once validated
 
 
 def _umask() -> int:

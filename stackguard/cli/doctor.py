@@ -51,7 +51,10 @@ def doctor(
     config: ConfigOption = None,
     policy: PolicyOption = None,
     offline: Annotated[
-        bool, typer.Option("--offline", help="Do not call AWS: skip the account and backend checks.")
+        bool, typer.Option(
+            "--offline",
+            help="Skip the account and backend reads (resolving an SSO or assume-role profile may still call AWS).",
+        )
     ] = False,
     allow_static: AllowStaticOption = False,
 ) -> None:

@@ -52,6 +52,11 @@ BUCKET_CODES = (
     catalog.BACKEND_UNENCRYPTED,
     catalog.BACKEND_PUBLIC_ACCESS_OPEN,
 )
+#: S3 answers 403 for a bucket of another account: the name is taken.
+FOREIGN_BUCKET = (
+    "if the bucket is not yours, the name is taken (S3 names are global): choose another, e.g. with "
+    "`stackguard init`"
+)
 TABLE_CODES = (
     catalog.BACKEND_LOCK_TABLE_NOT_FOUND,
     catalog.BACKEND_LOCK_TABLE_INACTIVE,
@@ -190,11 +195,11 @@ def check_credentials(session: boto3.Session, environ: Mapping[str, str], *, all
 # -- the account and the backend -----------------------------------------------------------
 
 
-def judge_account(account: str | None, reason: str | None) -> Check:
+def judge_account(account: str | None, reason: str | None, region: str) -> Check:
     if account is None:
         return Check("aws", Status.FAIL, f"AWS unreachable or the credentials refused: {reason}",
                      "check the network (and AWS_ENDPOINT_URL), and that the credentials are current")
-    return Check("aws", Status.OK, f"account {account} answers (sts:GetCallerIdentity)")
+    return Check("aws", Status.OK, f"account {account} answers in {region} (sts:GetCallerIdentity)")
 
 
 def _backend_line(name: str, what: str, findings: list[Finding], codes: tuple[catalog.Code, ...]) -> Check:
@@ -202,8 +207,10 @@ def _backend_line(name: str, what: str, findings: list[Finding], codes: tuple[ca
     if not blocking:
         return Check(name, Status.OK, f"{what} exists and is ready")
     message = "; ".join(dict.fromkeys(f.message for f in blocking))
-    remedies = dict.fromkeys(f"{catalog.CATALOG[f.code].remediation}; see `stackguard explain {f.code}`" for f in blocking)
-    return Check(name, Status.FAIL, f"{what}: {message}", "; ".join(remedies))
+    remedies = [f"{catalog.CATALOG[f.code].remediation}; see `stackguard explain {f.code}`" for f in blocking]
+    if any(f.code == catalog.BACKEND_BUCKET_NOT_FOUND and "failed with 403" in f.message for f in blocking):
+        remedies.insert(0, FOREIGN_BUCKET)
+    return Check(name, Status.FAIL, f"{what}: {message}", "; ".join(dict.fromkeys(remedies)))
 
 
 def judge_backend(config: PlatformConfig, policy: Policy, facts: LiveFacts, errors: list[Finding]) -> list[Check]:
@@ -221,13 +228,13 @@ def check_account_and_backend(clients: ClientFactory, config: PlatformConfig, po
         account = clients("sts", region).get_caller_identity()["Account"]
     except API_FAILURES as exc:
         reason = " ".join(str(exc).split()) or type(exc).__name__
-        return [judge_account(None, reason)]
+        return [judge_account(None, reason, region)]
     facts = LiveFacts(sections_read=frozenset({"backend"}))
     bucket, bucket_errors = bucket_facts(clients, region, config.backend.state_bucket)
     table, table_errors = table_facts(clients, region, config.backend.lock_table)
     facts.buckets.append(bucket)
     facts.tables.append(table)
-    return [judge_account(account, None), *judge_backend(config, policy, facts, [*bucket_errors, *table_errors])]
+    return [judge_account(account, None, region), *judge_backend(config, policy, facts, [*bucket_errors, *table_errors])]
 
 
 # -- names ---------------------------------------------------------------------------------

@@ -40,7 +40,18 @@ def ready_backend(aws, bucket: str, table: str) -> None:
     lock_table(aws, table)
 
 
-def test_all_hold_is_exit_0(aws, tmp_path, monkeypatch):
+@pytest.fixture
+def terraform_on_path(tmp_path, monkeypatch):
+    """A terraform 1.11 first on PATH, whatever the machine has."""
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    fake = bin_dir / "terraform"
+    fake.write_text("#!/bin/sh\necho '{\"terraform_version\":\"1.11.0\"}'\n")
+    fake.chmod(0o755)
+    monkeypatch.setenv("PATH", f"{bin_dir}{os.pathsep}{os.environ.get('PATH', '')}")
+
+
+def test_all_hold_is_exit_0(aws, tmp_path, monkeypatch, terraform_on_path):
     for name, value in TEMPORARY.items():
         monkeypatch.setenv(name, value)
     config = own_config(tmp_path)
@@ -62,13 +73,13 @@ def test_a_missing_backend_and_static_keys_are_exit_1(aws, tmp_path):
     assert "testing" not in out
 
 
-def test_offline_and_shipped_names(aws):
+def test_offline_and_shipped_names(aws, terraform_on_path):
     code, out, _ = in_process("doctor", "--config", str(CONFIG_FILE), "--policy", POLICY, "--offline",
                               "--allow-static-credentials")
     assert "WARN backend: not checked (--offline)" in out
     assert "WARN names: still the shipped examples" in out and "must be unique" in out
     assert "WARN credentials:" in out
-    assert code == 0 or "FAIL terraform" in out or "FAIL node" in out
+    assert "ok   terraform: terraform 1.11.0" in out and code == 0, out
 
 
 def test_bad_configuration_is_exit_2(tmp_path):
@@ -114,6 +125,29 @@ def test_init_refuses_to_overwrite(tmp_path):
     code, _, _ = in_process("init", "--account", "123456789012", "--output", str(target), "--force")
     assert code == 0 and "devmin-tfstate-123456789012" in target.read_text()
     assert os.listdir(tmp_path) == ["platform.toml"]
+
+
+def test_markers_at_a_terminal_and_off_it(monkeypatch):
+    import io
+
+    from stackguard.cli import doctor
+
+    class Terminal(io.StringIO):
+        def __init__(self, encoding):
+            super().__init__()
+            self._encoding = encoding
+
+        encoding = property(lambda self: self._encoding)
+
+        def isatty(self):
+            return True
+
+    monkeypatch.setattr("sys.stdout", Terminal("utf-8"))
+    assert doctor._markers() is UNICODE_MARKERS
+    monkeypatch.setattr("sys.stdout", Terminal("ascii"))  # a terminal that cannot show them
+    assert doctor._markers() is ASCII_MARKERS
+    monkeypatch.setattr("sys.stdout", io.StringIO())
+    assert doctor._markers() is ASCII_MARKERS
 
 
 @pytest.mark.parametrize(

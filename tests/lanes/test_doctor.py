@@ -271,3 +271,16 @@ def test_offline_reads_no_account():
     names = {c.name: c.status for c in diagnosis.checks}
     assert names["backend"] is Status.WARN and "aws" not in names
     assert names["terraform"] is Status.FAIL and diagnosis.exit_code == 1
+
+
+def test_a_bucket_of_another_account_says_the_name_is_taken(platform_config):
+    from guards.findings import error
+    from guards.live_facts import BucketFacts, LiveFacts, TableFacts
+
+    facts = LiveFacts(buckets=[BucketFacts("sg-devmin-tfstate-eu-west-2", exists=False)],
+                      tables=[TableFacts("sg-devmin-tf-locks", True, "ACTIVE", ("LockID", "S"))])
+    refused = error("backend-bucket-not-found", "s3:HeadBucket@eu-west-2", None,
+                    "s3:HeadBucket failed with 403: the check could not run (fail-closed)")
+    bucket, table = doctor.judge_backend(platform_config, POLICY, facts, [refused])
+    assert bucket.status is Status.FAIL and bucket.remedy.startswith("if the bucket is not yours, the name is taken")
+    assert table.status is Status.OK

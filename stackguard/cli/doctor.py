@@ -11,7 +11,7 @@ import typer
 
 from foundation.errors import ExitCode
 from stackguard.cli.emit import note, say
-from stackguard.cli.options import AllowStaticOption, ConfigOption, PolicyOption
+from stackguard.cli.options import ConfigOption, PolicyOption
 
 if TYPE_CHECKING:
     from stackguard.lanes.doctor import Check, Diagnosis
@@ -56,10 +56,16 @@ def doctor(
             help="Skip the account and backend reads (resolving an SSO or assume-role profile may still call AWS).",
         )
     ] = False,
-    allow_static: AllowStaticOption = False,
+    allow_static: Annotated[
+        bool,
+        typer.Option(
+            "--allow-static-credentials",
+            help="Judge long-lived AWS keys as deploy does with this flag: a warning, not a failure.",
+        ),
+    ] = False,
 ) -> None:
     """Check that a deploy can run here, one line each with what to do: Node.js for jsii;
-    the [tooling] terraform binary and its version (1.10+); the credentials (none, static
+    the terraform (or tofu) binary the configuration names, and its version (1.10+); the credentials (none, static
     AKIA keys, which deploy and teardown refuse, or temporary ones); that the state bucket
     and lock table exist and are ready (versioned, encrypted, public access blocked,
     LockID key; read-only, skipped with --offline or without credentials); and whether
@@ -86,10 +92,10 @@ def init(
         Optional[str], typer.Option("--prefix", help="name_prefix, which starts every name. Default: the shipped one.")
     ] = None,
     repository: Annotated[
-        Optional[str], typer.Option("--repository", help="[ci] github_repository, as owner/repo.")
+        Optional[str], typer.Option("--repository", help="github_repository of the ci section: owner/repo (the GitHub repository whose workflows may assume the CI roles).")
     ] = None,
     email: Annotated[
-        Optional[list[str]], typer.Option("--email", help="An alert e-mail address (repeat for more).")
+        Optional[list[str]], typer.Option("--email", help="An alert e-mail address (repeat for more). Default: the shipped example.")
     ] = None,
     output: Annotated[
         Path, typer.Option("--output", help="The file to write.", dir_okay=False)

@@ -110,19 +110,19 @@ def init(
     STS cannot say the account and --account is not given."""
     from stackguard.lanes.doctor import example_names
     from stackguard.lanes.init_config import (
-        SHIPPED_CONFIG,
         Choices,
         account_from_sts,
         check_account,
         refuse_existing,
         render,
+        shipped_template,
         write_atomically,
     )
 
     refuse_existing(output, force=force)  # before asking AWS anything
     chosen = check_account(account) if account is not None else account_from_sts(region)
     choices = Choices(chosen, region, prefix, repository, tuple(email or ()))
-    text, config = render(SHIPPED_CONFIG.read_text(encoding="utf-8"), choices)
+    text, config = render(shipped_template(), choices)
     write_atomically(output, text, force=force)
     say(f"wrote {output}: account {chosen}, region {config.region}, prefix {config.name_prefix}")
     say(f"  state bucket {config.backend.state_bucket}, lock table {config.backend.lock_table}")

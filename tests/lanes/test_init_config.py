@@ -117,3 +117,20 @@ def test_an_existing_file_appearing_meanwhile_is_not_replaced(tmp_path, monkeypa
 
 def test_the_account_from_sts(aws):
     assert init_config.account_from_sts("eu-west-2") == "123456789012"
+
+
+def test_init_over_its_own_output_keeps_one_header():
+    first, _ = render(TEMPLATE, Choices(ACCOUNT, prefix="acme"))
+    second, config = render(first, Choices("123456789012", prefix="other"))
+    assert second.count(init_config.GENERATED_MARK) == 1 and "account 123456789012" in second
+    assert second.splitlines()[3:] == [
+        line.replace("acme", "other").replace(ACCOUNT, "123456789012") for line in first.splitlines()[3:]
+    ]
+    assert config.backend.state_bucket == "other-tfstate-123456789012-eu-west-2"
+
+
+def test_a_missing_shipped_file_is_one_line(monkeypatch, tmp_path):
+    monkeypatch.setattr(init_config, "SHIPPED_CONFIG", tmp_path / "platform.toml")
+    with pytest.raises(StackguardError, match="run from a clone of the repository") as refused:
+        init_config.shipped_template()
+    assert refused.value.code == 3

@@ -32,6 +32,7 @@ from guards.policy import Policy
 from guards.rules.backend_live import backend_readiness
 from guards.teardown.credentials import ALLOWED_BY_FLAG, REMEDY, ResolvedCredentials
 from stackguard.lanes import credentials
+from stackguard.terraform import Scrubber
 from stacks.config import PlatformConfig
 
 MIN_TERRAFORM = (1, 10)
@@ -227,7 +228,7 @@ def check_account_and_backend(clients: ClientFactory, config: PlatformConfig, po
     try:
         account = clients("sts", region).get_caller_identity()["Account"]
     except API_FAILURES as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = Scrubber().text(" ".join(str(exc).split())) or type(exc).__name__  # no key id in a line
         return [judge_account(None, reason, region)]
     facts = LiveFacts(sections_read=frozenset({"backend"}))
     bucket, bucket_errors = bucket_facts(clients, region, config.backend.state_bucket)

@@ -189,12 +189,13 @@ def account_from_sts(region: str | None) -> str:
     import boto3
 
     from foundation.aws import API_FAILURES, client_factory
+    from stackguard.terraform import Scrubber
 
     try:
         session = boto3.Session(region_name=region)
         return client_factory(session)("sts", region or session.region_name or "us-east-1").get_caller_identity()["Account"]
     except API_FAILURES as exc:
-        reason = " ".join(str(exc).split()) or type(exc).__name__
+        reason = Scrubber().text(" ".join(str(exc).split())) or type(exc).__name__  # no key id in a line
         raise StackguardError(
             f"could not ask STS for the account ({reason}); pass --account ID", ExitCode.ENVIRONMENT
         ) from None

@@ -284,3 +284,15 @@ def test_a_bucket_of_another_account_says_the_name_is_taken(platform_config):
     bucket, table = doctor.judge_backend(platform_config, POLICY, facts, [refused])
     assert bucket.status is Status.FAIL and bucket.remedy.startswith("if the bucket is not yours, the name is taken")
     assert table.status is Status.OK
+
+
+def test_an_unreachable_line_carries_no_key_id(platform_config):
+    class Refusing:
+        def get_caller_identity(self):
+            from botocore.exceptions import ClientError
+
+            raise ClientError({"Error": {"Code": "InvalidClientTokenId", "Message": f"key {LONG_LIVED} is invalid"}},
+                              "GetCallerIdentity")
+
+    [check] = doctor.check_account_and_backend(lambda service, region: Refusing(), platform_config, POLICY)
+    assert check.status is Status.FAIL and "InvalidClientTokenId" in check.message and LONG_LIVED not in check.message

@@ -22,7 +22,7 @@ except ImportError:  # pragma: no cover - an older typer on the real click
 from foundation.errors import ExitCode, StackguardError
 from foundation.files import DEFAULT_MAX_INPUT_MB, MAX_INPUT_ENV
 from stackguard import __version__
-from stackguard.cli import check, estimate, operate, rules, synth, verdict
+from stackguard.cli import check, doctor, estimate, operate, rules, synth, verdict
 from stackguard.cli.emit import note, say
 from stackguard.cli.options import parse_max_input_mb
 
@@ -78,6 +78,8 @@ app.command()(operate.deploy)
 app.command()(estimate.estimate)
 app.command()(rules.rules)
 app.command()(rules.explain)
+app.command()(doctor.doctor)
+app.command()(doctor.init)
 
 
 def _bad_input_errors() -> tuple[type[Exception], ...]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 
 import pytest
@@ -49,6 +50,20 @@ def test_blocking_plan_exits_1_and_sarif_names_each_instance(stackguard_bin, tmp
         if r["ruleId"] == "forbidden-nat-gateway"
     }
     assert nats == {f"module.vpc.aws_nat_gateway.this[{i}]" for i in range(3)}
+    # a plan has no construct paths: its results stay on the plan document
+    assert all(len(r["locations"][0]["logicalLocations"]) == 1 for r in sarif["runs"][0]["results"])
+    assert all(r["locations"][0]["physicalLocation"]["region"] == {"startLine": 1} for r in sarif["runs"][0]["results"])
+
+
+def test_sarif_rules_link_to_their_docs_in_the_configured_repository(stackguard_bin, tmp_path):
+    config = tmp_path / "platform.toml"
+    config.write_text((REPO_ROOT / "platform.toml").read_text().replace("example-org/dev-platform", "acme/infra"))
+    env = {**os.environ, "STACKGUARD_CONFIG": str(config)}
+    result = run(stackguard_bin, "check", "plan", corpus_file(PLAN_WITH_NATS), "--format", "sarif", "--evidence-dir", tmp_path, env=env)
+    rules = {rule["id"]: rule for rule in json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["forbidden-nat-gateway"]["helpUri"] == (
+        "https://github.com/acme/infra/blob/main/docs/rules.md#code-forbidden-nat-gateway"
+    )
 
 
 def test_json_format_prints_exactly_the_written_snapshot(stackguard_bin, tmp_path):

@@ -31,6 +31,13 @@ def note(text: str) -> None:
     err.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
+def synthesizing():
+    """Progress on stderr while a synthesis runs (about 20 s: jsii loads the AWS provider)."""
+    from stackguard.progress import waiting
+
+    return waiting("synthesizing", expected="about 20 s", console=err)
+
+
 @dataclass(frozen=True)
 class Reporting:
     """How a command reports: the format, the --output file, the configuration that says

@@ -3,15 +3,8 @@
 from __future__ import annotations
 
 from enum import Enum
-from typing import Any
 
-from pydantic import (
-    BaseModel,
-    ConfigDict,
-    SerializerFunctionWrapHandler,
-    field_validator,
-    model_serializer,
-)
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from guards.catalog import CATALOG
 
@@ -40,7 +33,8 @@ class Finding(BaseModel):
     document: str | None = None  # the input file the subject was read from, when known
     #: The cdktf construct path of the subject (`demo/network/vpc`), when it came from synth
     #: output: where in the stack sources it was made.
-    construct_path: str | None = None
+    #: Left out of the JSON when unknown, so plan and live evidence keep the shape it had.
+    construct_path: str | None = Field(default=None, exclude_if=lambda path: path is None)
 
     @field_validator("code")
     @classmethod
@@ -49,14 +43,6 @@ class Finding(BaseModel):
         if code not in CATALOG:
             raise ValueError(f"{code!r} is not a code in guards.catalog")
         return code
-
-    @model_serializer(mode="wrap")
-    def _without_absent_construct_path(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
-        """Left out when unknown, so plan and live evidence keep the shape it always had."""
-        data = handler(self)
-        if data.get("construct_path", "") is None:
-            del data["construct_path"]
-        return data
 
     @property
     def blocks(self) -> bool:

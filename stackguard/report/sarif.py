@@ -125,11 +125,15 @@ def _result(finding: Finding, rule_index: int, snapshot: Snapshot) -> dict[str, 
 
 def _location(finding: Finding, snapshot: Snapshot) -> dict[str, Any]:
     """A synth finding on a construct points at the stack source line that made it (and
-    names the construct path); anything else at line 1 of its input document."""
+    names the construct path); another synth finding of a stack at that stack's source
+    file (the generated cdk.tf.json is not in the repository); plan and live findings at
+    line 1 of their input document."""
     subject = {"fullyQualifiedName": finding.subject, "kind": "resource"}
     source = locate(finding.construct_path) if finding.construct_path else None
     if source is None:
-        uri, line, logical = artifact_uri(finding, snapshot), 1, [subject]
+        stack_file = locate(finding.stack) if snapshot.lane == "synth" and finding.stack else None
+        uri = _as_uri_reference(stack_file.file) if stack_file else artifact_uri(finding, snapshot)
+        uri, line, logical = uri, 1, [subject]
     else:
         construct = {"fullyQualifiedName": finding.construct_path, "kind": "object"}
         uri, line, logical = _as_uri_reference(source.file), source.line, [subject, construct]

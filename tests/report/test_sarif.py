@@ -130,17 +130,28 @@ def test_physical_location_is_the_document_then_the_first_input_then_the_policy(
         assert location["region"] == {"startLine": 1}
         return location["artifactLocation"]["uri"]
 
-    by_subject = results_by_subject(rendered(mixed_snapshot))
+    by_subject = results_by_subject(rendered(make_snapshot(MIXED_FINDINGS, lane="plan")))
     assert uri(by_subject[LONG_SUBJECT]) == SYNTH_DOCUMENT
     assert uri(by_subject["module.batch.aws_instance.spot"]) == PLAN_DOCUMENT
     # No document: the first input in sorted order, as the serialized snapshot lists them.
     assert uri(by_subject["module.app.aws_instance.worker"]) == SYNTH_DOCUMENT
 
-    no_inputs = make_snapshot(MIXED_FINDINGS, input_digests={})
+    no_inputs = make_snapshot(MIXED_FINDINGS, input_digests={}, lane="plan")
     assert (
         uri(results_by_subject(rendered(no_inputs))["module.app.aws_instance.worker"])
         == "policy.toml"
     )
+
+
+def test_a_synth_finding_without_a_construct_points_at_its_stack_source(mixed_snapshot):
+    """Not at the generated, git-ignored cdk.tf.json: code scanning could not show it."""
+    by_subject = results_by_subject(rendered(mixed_snapshot))
+    for subject in (LONG_SUBJECT, "module.app.aws_instance.worker"):  # stack demo
+        location = by_subject[subject]["locations"][0]["physicalLocation"]
+        assert location == {"artifactLocation": {"uri": "stacks/demo.py"}, "region": {"startLine": 1}}
+    unknown_stack = Finding(code="budget-missing", status=Status.FAIL, subject="x", stack="elsewhere", message="m")
+    (result,) = rendered(make_snapshot([unknown_stack]))["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == SYNTH_DOCUMENT
 
 
 def test_documents_become_valid_uri_references():

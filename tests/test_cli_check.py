@@ -247,3 +247,19 @@ def test_max_input_mb_is_documented_and_read_from_the_environment(tmp_path, big_
     monkeypatch.setenv("STACKGUARD_MAX_INPUT_MB", "zero")
     code, stdout, stderr = in_process("check", "plan", str(big_plan), "--evidence-dir", str(tmp_path / "ev"))
     assert code == 2 and stderr.startswith("error: --max-input-mb ($STACKGUARD_MAX_INPUT_MB) must be a whole number")
+
+
+def test_sarif_without_a_configuration_has_no_help_uri_and_stays_valid(tmp_path, monkeypatch):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    monkeypatch.setenv("STACKGUARD_CONFIG", str(tmp_path / "missing.toml"))
+    code, stdout, _ = in_process(
+        "check", "plan", str(corpus_file(PLAN_WITH_NATS)), "--format", "sarif", "--evidence-dir", str(tmp_path)
+    )
+    assert code == 1
+    log = json.loads(stdout)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rules and all("helpUri" not in rule for rule in rules)
+    assert all("(docs/rules.md#code-" in rule["help"]["markdown"] for rule in rules)
+    schema = json.loads((REPO_ROOT / "tests/report/sarif-schema-2.1.0.json").read_text())
+    assert list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(log)) == []

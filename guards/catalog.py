@@ -46,6 +46,11 @@ class Code(str):
     def __new__(cls, id: str, *args: Any, **kwargs: Any) -> Self:
         return super().__new__(cls, id)
 
+    @property
+    def anchor(self) -> str:
+        """The id of its row in docs/rules.md's code table: `rules.md#code-<id>`."""
+        return f"code-{self.id}"
+
     def __post_init__(self) -> None:
         problems = [
             f"id {self.id!r} is not kebab-case" if not ID_PATTERN.match(self.id) else "",

@@ -27,7 +27,8 @@ def evaluate(
     today: dt.date,
     documents: Mapping[str | None, str] | None = None,
 ) -> tuple[list[Finding], list[AppliedWaiver]]:
-    """All findings, each tied to the document its stack came from when that is known; the
+    """All findings, each tied to the document its stack came from when that is known (and,
+    for a resource of cdktf synth output, to the construct that made it); the
     rules judge for `today` unless the inventory says its own day (`Inventory.as_of`)."""
     documents = documents or {}
     if inventory.as_of is None:
@@ -35,10 +36,19 @@ def evaluate(
     produced = [finding for registered in RULES.values() for finding in registered.check(inventory, policy)]
     if inventory.live is not None:
         produced.extend(inventory.live.errors)  # failed API calls: checks that could not run
+    constructs = {
+        (resource.stack, resource.subject): resource.construct_path
+        for resource in inventory.resources
+        if resource.construct_path
+    }
     findings: list[Finding] = []
     for finding in produced:
+        update: dict[str, str] = {}
         document = documents.get(finding.stack) or documents.get(None)
         if document and finding.document is None:
-            finding = finding.model_copy(update={"document": document})
-        findings.append(finding)
+            update["document"] = document
+        construct = constructs.get((finding.stack, finding.subject))
+        if construct and finding.construct_path is None:
+            update["construct_path"] = construct
+        findings.append(finding.model_copy(update=update) if update else finding)
     return apply_waivers(findings, policy.waivers, today)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from enum import Enum
 
-from pydantic import BaseModel, ConfigDict, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from guards.catalog import CATALOG
 
@@ -31,6 +31,10 @@ class Finding(BaseModel):
     message: str
     waiver: str | None = None  # justification of the waiver that covers it, if any
     document: str | None = None  # the input file the subject was read from, when known
+    #: The cdktf construct path of the subject (`demo/network/vpc`), when it came from synth
+    #: output: where in the stack sources it was made.
+    #: Left out of the JSON when unknown, so plan and live evidence keep the shape it had.
+    construct_path: str | None = Field(default=None, exclude_if=lambda path: path is None)
 
     @field_validator("code")
     @classmethod

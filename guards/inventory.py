@@ -43,6 +43,9 @@ class Resource:
     #: Kinds of its `provisioner` blocks (`local-exec`, `remote-exec`, `file`), in order;
     #: only synth output has them (a plan keeps them in `configuration`, which is not read).
     provisioners: tuple[str, ...] = ()
+    #: The cdktf construct path that made it (`demo/network/vpc`, from `//.metadata.path`);
+    #: only synth output of cdktf has it.
+    construct_path: str | None = None
 
     @property
     def address(self) -> str:

@@ -37,11 +37,16 @@ def _waivable(code: Code) -> str:
     return f"no (`{code.waived_by}`)" if code.waived_by else "no"
 
 
+def _anchored(code: Code) -> str:
+    return f'<a id="{code.anchor}"></a>`{code.id}`'
+
+
 def codes_table() -> str:
-    """code | applies | summary | waivable, one row per entry in catalog order."""
+    """code | applies | summary | waivable, one row per entry in catalog order; each code
+    carries its anchor (`rules.md#code-<id>`), which SARIF help links point at."""
     rows = ["| code | applies | summary | waivable |", "|---|---|---|---|"]
     rows += [
-        f"| `{code.id}` | {', '.join(code.applies_in_order)} | {_cell(code.summary)} | {_waivable(code)} |"
+        f"| {_anchored(code)} | {', '.join(code.applies_in_order)} | {_cell(code.summary)} | {_waivable(code)} |"
         for code in CATALOG.values()
     ]
     return "\n".join(rows)

@@ -16,6 +16,7 @@ At a terminal a spinner with the elapsed time runs while a step does, and each s
 
 from __future__ import annotations
 
+import threading
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,7 +24,15 @@ from contextvars import ContextVar
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.progress import (
+    Progress,
+    ProgressColumn,
+    SpinnerColumn,
+    Task,
+    TextColumn,
+    TimeElapsedColumn,
+)
+from rich.text import Text
 
 #: The steps the lanes mark, in order (teardown reads its backend between synth and init;
 #: core's bootstrap moves its state into the bucket between apply and verify).
@@ -110,3 +119,63 @@ def finish() -> None:
 def note(text: str) -> None:
     if (steps := _reporter.get()) is not None:
         steps.note(text)
+
+
+class _SinceStart(ProgressColumn):
+    """Seconds since the wait began (the spinner itself appears only after the delay)."""
+
+    def __init__(self, clock: Callable[[], float], began: float) -> None:
+        super().__init__()
+        self.clock, self.began = clock, began
+
+    def render(self, task: Task) -> Text:
+        return Text(f"{self.clock() - self.began:.0f} s")
+
+
+@contextmanager
+def waiting(
+    text: str,
+    *,
+    expected: str,
+    console: Console,
+    delay: float = 1.0,
+    clock: Callable[[], float] = time.monotonic,
+) -> Iterator[None]:
+    """Say on `console` (stderr) that something slow is under way, once it has taken longer
+    than `delay` seconds; nothing at all when it is done sooner. At a terminal a spinner
+    with the seconds so far, cleared when it ends; elsewhere one plain line,
+    `synthesizing ... (about 20 s)`, so CI logs show why nothing else moves.
+
+    Independent of the `Steps` reporter: a command that installs none (`stackguard synth`,
+    `stackguard estimate`) still tells its user why it is quiet."""
+    began = clock()
+    lock = threading.Lock()
+    state: dict[str, Progress | bool] = {"done": False}
+
+    def appear() -> None:
+        with lock:
+            if state["done"]:
+                return
+            if not console.is_terminal:
+                console.print(f"{text} ... ({expected})", markup=False, highlight=False, soft_wrap=True)
+                return
+            spinner = Progress(
+                SpinnerColumn(), TextColumn("{task.description}"), _SinceStart(clock, began),
+                console=console, transient=True, redirect_stdout=False, redirect_stderr=False,
+            )
+            spinner.add_task(f"{text} ({expected})", total=None)
+            spinner.start()
+            state["spinner"] = spinner
+
+    timer = threading.Timer(delay, appear)
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+        with lock:
+            state["done"] = True
+            spinner = state.get("spinner")
+            if isinstance(spinner, Progress):
+                spinner.stop()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -51,12 +53,18 @@ def move_into_place(staging: Path, outdir: Path) -> None:
 
 
 def synthesize(
-    config: PlatformConfig, outdir: Path, *, bootstrap: bool = False, use_cache: bool = True
+    config: PlatformConfig,
+    outdir: Path,
+    *,
+    bootstrap: bool = False,
+    use_cache: bool = True,
+    while_cold: Callable[[], AbstractContextManager[object]] | None = None,
 ) -> list[SynthesizedStack]:
     """Run the cdktf app for all stacks and return what was written, with digests.
 
     When nothing synthesis depends on has changed since the last run into `outdir`, the
-    files there are reused without starting jsii (see synth_cache).
+    files there are reused without starting jsii (see synth_cache). `while_cold` is
+    entered around a real synthesis only (never around a reuse): a command's progress.
     """
     outdir = outdir.resolve()
     bootstrap_path = bootstrap_state_path(outdir, Path.cwd()) if bootstrap else None
@@ -66,7 +74,8 @@ def synthesize(
             SynthesizedStack(name, outdir / "stacks" / name / STACK_FILE, digest, cached=True)
             for name, digest in sorted(hit.items())
         ]
-    stacks = _synthesize_cold(config, outdir, bootstrap=bootstrap)
+    with while_cold() if while_cold is not None else nullcontext():
+        stacks = _synthesize_cold(config, outdir, bootstrap=bootstrap)
     record_cache(outdir, key, {stack.name: stack.sha256 for stack in stacks})
     return stacks
 

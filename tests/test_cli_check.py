@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import subprocess
 
 import pytest
@@ -49,6 +50,20 @@ def test_blocking_plan_exits_1_and_sarif_names_each_instance(stackguard_bin, tmp
         if r["ruleId"] == "forbidden-nat-gateway"
     }
     assert nats == {f"module.vpc.aws_nat_gateway.this[{i}]" for i in range(3)}
+    # a plan has no construct paths: its results stay on the plan document
+    assert all(len(r["locations"][0]["logicalLocations"]) == 1 for r in sarif["runs"][0]["results"])
+    assert all(r["locations"][0]["physicalLocation"]["region"] == {"startLine": 1} for r in sarif["runs"][0]["results"])
+
+
+def test_sarif_rules_link_to_their_docs_in_the_configured_repository(stackguard_bin, tmp_path):
+    config = tmp_path / "platform.toml"
+    config.write_text((REPO_ROOT / "platform.toml").read_text().replace("example-org/dev-platform", "acme/infra"))
+    env = {**os.environ, "STACKGUARD_CONFIG": str(config)}
+    result = run(stackguard_bin, "check", "plan", corpus_file(PLAN_WITH_NATS), "--format", "sarif", "--evidence-dir", tmp_path, env=env)
+    rules = {rule["id"]: rule for rule in json.loads(result.stdout)["runs"][0]["tool"]["driver"]["rules"]}
+    assert rules["forbidden-nat-gateway"]["helpUri"] == (
+        "https://github.com/acme/infra/blob/main/docs/rules.md#code-forbidden-nat-gateway"
+    )
 
 
 def test_json_format_prints_exactly_the_written_snapshot(stackguard_bin, tmp_path):
@@ -232,3 +247,19 @@ def test_max_input_mb_is_documented_and_read_from_the_environment(tmp_path, big_
     monkeypatch.setenv("STACKGUARD_MAX_INPUT_MB", "zero")
     code, stdout, stderr = in_process("check", "plan", str(big_plan), "--evidence-dir", str(tmp_path / "ev"))
     assert code == 2 and stderr.startswith("error: --max-input-mb ($STACKGUARD_MAX_INPUT_MB) must be a whole number")
+
+
+def test_sarif_without_a_configuration_has_no_help_uri_and_stays_valid(tmp_path, monkeypatch):
+    from jsonschema import Draft202012Validator, FormatChecker
+
+    monkeypatch.setenv("STACKGUARD_CONFIG", str(tmp_path / "missing.toml"))
+    code, stdout, _ = in_process(
+        "check", "plan", str(corpus_file(PLAN_WITH_NATS)), "--format", "sarif", "--evidence-dir", str(tmp_path)
+    )
+    assert code == 1
+    log = json.loads(stdout)
+    rules = log["runs"][0]["tool"]["driver"]["rules"]
+    assert rules and all("helpUri" not in rule for rule in rules)
+    assert all("(docs/rules.md#code-" in rule["help"]["markdown"] for rule in rules)
+    schema = json.loads((REPO_ROOT / "tests/report/sarif-schema-2.1.0.json").read_text())
+    assert list(Draft202012Validator(schema, format_checker=FormatChecker()).iter_errors(log)) == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import io
 import itertools
 import re
+import time
 
 import pytest
 import typer
@@ -68,3 +69,37 @@ def test_without_a_reporter_nothing_is_printed(capsys):
     progress.note("terraform output: x")
     progress.finish()
     assert capsys.readouterr() == ("", "")
+
+
+def test_waiting_says_nothing_when_done_before_the_delay():
+    screen = console(terminal=False)
+    with progress.waiting("synthesizing", expected="about 20 s", console=screen, delay=5):
+        pass
+    assert screen.file.getvalue() == ""
+
+
+def test_waiting_off_a_terminal_is_one_plain_line_after_the_delay():
+    screen = console(terminal=False)
+    with progress.waiting("synthesizing", expected="about 20 s", console=screen, delay=0.05):
+        time.sleep(0.3)
+    assert screen.file.getvalue() == "synthesizing ... (about 20 s)\n"
+
+
+def test_waiting_at_a_terminal_spins_with_the_seconds_and_clears_its_line():
+    screen = console(terminal=True)
+    with progress.waiting("synthesizing", expected="about 20 s", console=screen, delay=0.05, clock=ticking(0, 7)):
+        time.sleep(0.4)
+    shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", screen.file.getvalue())
+    assert "synthesizing (about 20 s) 7 s" in shown
+    assert screen.file.getvalue().endswith("\x1b[2K")  # transient: the line is erased at the end
+
+
+def test_waiting_stops_its_spinner_when_the_work_fails():
+    screen = console(terminal=True)
+    with pytest.raises(RuntimeError):
+        with progress.waiting("synthesizing", expected="about 20 s", console=screen, delay=0.01):
+            time.sleep(0.1)
+            raise RuntimeError("jsii")
+    before = screen.file.getvalue()
+    time.sleep(0.3)
+    assert screen.file.getvalue() == before  # nothing refreshes after the end

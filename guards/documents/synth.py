@@ -36,6 +36,14 @@ MODULE_META_ARGUMENTS = frozenset(
 _WHOLE_REFERENCE = re.compile(r"^\$\{([^{}]+)\}$")
 
 
+def construct_path_of(block: dict[str, Any]) -> str | None:
+    """`//.metadata.path`, which cdktf writes on every block it makes: `demo/network/vpc`."""
+    comment = block.get(COMMENT)
+    metadata = comment.get("metadata") if isinstance(comment, dict) else None
+    path = metadata.get("path") if isinstance(metadata, dict) else None
+    return path if isinstance(path, str) and path.strip() else None
+
+
 def label(name: str) -> str:
     """A block name as shown in a structural hint."""
     return name if len(name) <= 60 else name[:57] + "..."
@@ -156,6 +164,7 @@ def resources_of_block(
         region=literal_region(values) or literal_region(providers.get(provider, {})),
         sensitive_paths=hidden,
         provisioners=provisioner_kinds(block.get("provisioner"), f"{where}.provisioner"),
+        construct_path=construct_path_of(block),
     )
     count, for_each = block.get("count"), block.get("for_each")
     if count is not None and for_each is not None:

@@ -31,6 +31,13 @@ def note(text: str) -> None:
     err.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
+def synthesizing():
+    """Progress on stderr while a synthesis runs (about 20 s: jsii loads the AWS provider)."""
+    from stackguard.progress import waiting
+
+    return waiting("synthesizing", expected="about 20 s", console=err)
+
+
 @dataclass(frozen=True)
 class Reporting:
     """How a command reports: the format, the --output file, the configuration that says
@@ -45,11 +52,25 @@ def show(snapshot: Snapshot, reporting: Reporting) -> None:
     """The report on stdout, and in the --output file when one is given."""
     from stackguard.report import render
 
-    report = render(snapshot, reporting.fmt)
+    report = render(snapshot, reporting.fmt, github_repository=_github_repository(reporting))
     if reporting.output is not None:
         reporting.output.parent.mkdir(parents=True, exist_ok=True)
         reporting.output.write_text(report, encoding="utf-8")
     say(report)
+
+
+def _github_repository(reporting: Reporting) -> str | None:
+    """The configuration's `[ci] github_repository`, for SARIF's documentation links. A
+    report that needs no configuration does not fail for want of one: without it SARIF
+    links to the documentation relatively (presentation only; nothing is judged by it)."""
+    if reporting.fmt != Format.SARIF:
+        return None
+    from stacks.config import ConfigError, load_config
+
+    try:
+        return load_config(reporting.config_file).ci.github_repository
+    except ConfigError:
+        return None
 
 
 def publish(path: Path, reporting: Reporting) -> bool:

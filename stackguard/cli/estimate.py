@@ -9,7 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from foundation.errors import StackguardError
-from stackguard.cli.emit import say
+from stackguard.cli.emit import say, synthesizing
 from stackguard.cli.options import DEFAULT_OUT, ConfigOption, PolicyOption
 
 
@@ -27,7 +27,7 @@ def _inventory(path: Path | None, stack: str | None, config_file: Path | None):
         from stackguard.synth import synthesize
         from stacks.config import load_config
 
-        synthesize(load_config(config_file), DEFAULT_OUT)
+        synthesize(load_config(config_file), DEFAULT_OUT, while_cold=synthesizing)
         path = DEFAULT_OUT
     if not path.exists():
         raise StackguardError(f"{path}: no such file or directory")

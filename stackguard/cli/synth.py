@@ -7,7 +7,7 @@ from typing import Annotated
 
 import typer
 
-from stackguard.cli.emit import note, say
+from stackguard.cli.emit import note, say, synthesizing
 from stackguard.cli.options import DEFAULT_OUT, ConfigOption
 
 
@@ -38,7 +38,9 @@ def synth(
     from stackguard.synth import synthesize
     from stacks.config import load_config
 
-    stacks = synthesize(load_config(config_file), out_dir, bootstrap=bootstrap, use_cache=not no_cache)
+    stacks = synthesize(
+        load_config(config_file), out_dir, bootstrap=bootstrap, use_cache=not no_cache, while_cold=synthesizing
+    )
     if stacks and all(stack.cached for stack in stacks):
         note(f"reused {out_dir}: no synthesis input changed (--no-cache to force)")
     # One line per stack, `sha256sum`-like, so CI logs can be compared and grepped.

@@ -39,7 +39,10 @@ class UnknownFormatError(ValueError):
     """A format name that is not in FORMATS: a usage error, not a failure of the checks."""
 
 
-def render(snapshot: Snapshot, fmt: Format | str) -> str:
+def render(snapshot: Snapshot, fmt: Format | str, *, github_repository: str | None = None) -> str:
+    """`github_repository` (`owner/repo`) lets SARIF link each rule to its documentation."""
+    if fmt == Format.SARIF:
+        return sarif.render(snapshot, github_repository=github_repository)
     try:
         renderer = FORMATS[fmt]
     except KeyError:

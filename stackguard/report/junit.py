@@ -27,8 +27,8 @@ def render(snapshot: Snapshot) -> str:
         time=duration,
         **counts,
     )
-    for finding in snapshot.findings:
-        _add_testcase(suite, finding)
+    for finding, name in zip(snapshot.findings, case_names(snapshot.findings), strict=True):
+        _add_testcase(suite, finding, name)
     ET.indent(suites)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
@@ -44,12 +44,35 @@ def _counts(snapshot: Snapshot) -> dict[str, str]:
     }
 
 
-def _add_testcase(suite: ET.Element, finding: Finding) -> None:
+def case_name(finding: Finding) -> str:
+    """`<code>: <subject> [<stack>]`: what was checked, where."""
+    stack = f" [{finding.stack}]" if finding.stack else ""
+    return f"{finding.code}: {finding.subject}{stack}"
+
+
+def case_names(findings: list[Finding]) -> list[str]:
+    """One name per finding, unique within the suite (CI systems merge or drop test cases
+    with equal names): a repeated name gets ` (2)`, ` (3)`, ... in the snapshot's order of
+    findings, which is sorted and so stable for one input."""
+    names: list[str] = []
+    taken: set[str] = set()
+    for finding in findings:
+        base = name = _xml_text(case_name(finding))
+        repeat = 1
+        while name in taken:
+            repeat += 1
+            name = f"{base} ({repeat})"
+        taken.add(name)
+        names.append(name)
+    return names
+
+
+def _add_testcase(suite: ET.Element, finding: Finding, name: str) -> None:
     case = ET.SubElement(
         suite,
         "testcase",
         classname=_xml_text(finding.code),
-        name=_xml_text(finding.subject),
+        name=name,
         time="0",
     )
     if finding.blocks:

@@ -30,15 +30,45 @@ def test_one_suite_for_the_lane_with_counts_that_match_its_cases(mixed_snapshot)
     assert suite.get("timestamp") == "2025-03-04T05:06:07"
 
 
-def test_each_case_is_named_by_code_and_subject(mixed_snapshot):
+def by_subject(snapshot) -> dict[str, ET.Element]:
+    """Each case by the subject its name carries (`<code>: <subject> [<stack>]`)."""
+    cases = parse(snapshot).findall("testsuite/testcase")
+    return {c.get("name").split(": ", 1)[1].rsplit(" [", 1)[0]: c for c in cases}
+
+
+def test_each_case_is_named_by_code_subject_and_stack(mixed_snapshot):
     cases = parse(mixed_snapshot).findall("testsuite/testcase")
     assert sorted((c.get("classname"), c.get("name")) for c in cases) == sorted(
-        (f.code, f.subject) for f in MIXED_FINDINGS
+        (f.code, f"{f.code}: {f.subject}" + (f" [{f.stack}]" if f.stack else "")) for f in MIXED_FINDINGS
     )
+    assert "forbidden-nat-gateway: aws_vpc.core_passing_subject [core]" in {c.get("name") for c in cases}
+
+
+def test_repeated_names_get_a_stable_suffix():
+    twice = [
+        Finding(code="always-on-fleet", status=Status.PASS, subject="*", message=message)
+        for message in ("no fleet", "no ECS service in a persistent stack")
+    ]
+    other = Finding(code="always-on-fleet", status=Status.PASS, subject="*", stack="demo", message="m")
+    names = [c.get("name") for c in parse(make_snapshot([*twice, other])).findall("testsuite/testcase")]
+    assert names == ["always-on-fleet: *", "always-on-fleet: * (2)", "always-on-fleet: * [demo]"]
+    assert names == [c.get("name") for c in parse(make_snapshot([*twice, other])).findall("testsuite/testcase")]
+
+
+def test_case_names_are_unique_over_a_real_synth_snapshot(synth_dir, tmp_path):
+    from guards.policy import load_policy
+    from stackguard.lanes.check import Recording, check_synth
+    from tests.conftest import REPO_ROOT
+
+    snapshot, _ = check_synth(synth_dir, load_policy(REPO_ROOT / "policy.toml"), Recording(tmp_path, "r1"))
+    names = [c.get("name") for c in parse(snapshot).findall("testsuite/testcase")]
+    assert len(names) == len(snapshot.findings) > 20
+    assert len(set(names)) == len(names)
+    assert all(name.startswith(f"{f.code}: ") for name, f in zip(names, snapshot.findings, strict=True))
 
 
 def test_blockers_fail_waived_are_skipped_passes_are_empty(mixed_snapshot):
-    cases = {c.get("name"): c for c in parse(mixed_snapshot).findall("testsuite/testcase")}
+    cases = by_subject(mixed_snapshot)
     for subject in BLOCKER_SUBJECTS:
         (failure,) = list(cases[subject])
         assert failure.tag == "failure"

@@ -130,17 +130,28 @@ def test_physical_location_is_the_document_then_the_first_input_then_the_policy(
         assert location["region"] == {"startLine": 1}
         return location["artifactLocation"]["uri"]
 
-    by_subject = results_by_subject(rendered(mixed_snapshot))
+    by_subject = results_by_subject(rendered(make_snapshot(MIXED_FINDINGS, lane="plan")))
     assert uri(by_subject[LONG_SUBJECT]) == SYNTH_DOCUMENT
     assert uri(by_subject["module.batch.aws_instance.spot"]) == PLAN_DOCUMENT
     # No document: the first input in sorted order, as the serialized snapshot lists them.
     assert uri(by_subject["module.app.aws_instance.worker"]) == SYNTH_DOCUMENT
 
-    no_inputs = make_snapshot(MIXED_FINDINGS, input_digests={})
+    no_inputs = make_snapshot(MIXED_FINDINGS, input_digests={}, lane="plan")
     assert (
         uri(results_by_subject(rendered(no_inputs))["module.app.aws_instance.worker"])
         == "policy.toml"
     )
+
+
+def test_a_synth_finding_without_a_construct_points_at_its_stack_source(mixed_snapshot):
+    """Not at the generated, git-ignored cdk.tf.json: code scanning could not show it."""
+    by_subject = results_by_subject(rendered(mixed_snapshot))
+    for subject in (LONG_SUBJECT, "module.app.aws_instance.worker"):  # stack demo
+        location = by_subject[subject]["locations"][0]["physicalLocation"]
+        assert location == {"artifactLocation": {"uri": "stacks/demo.py"}, "region": {"startLine": 1}}
+    unknown_stack = Finding(code="budget-missing", status=Status.FAIL, subject="x", stack="elsewhere", message="m")
+    (result,) = rendered(make_snapshot([unknown_stack]))["runs"][0]["results"]
+    assert result["locations"][0]["physicalLocation"]["artifactLocation"]["uri"] == SYNTH_DOCUMENT
 
 
 def test_documents_become_valid_uri_references():
@@ -190,3 +201,80 @@ def test_output_is_byte_stable(mixed_snapshot):
     assert sarif.render(mixed_snapshot) == sarif.render(
         make_snapshot(list(reversed(MIXED_FINDINGS)))
     )
+
+
+def test_rules_carry_markdown_help_and_no_relative_help_uri(mixed_snapshot):
+    rules = rendered(mixed_snapshot)["runs"][0]["tool"]["driver"]["rules"]
+    for rule in rules:
+        assert rule["help"]["text"].startswith("Why: ")
+        assert rule["help"]["markdown"].startswith("**Why:** ")
+        assert f"(docs/rules.md#code-{rule['id']})" in rule["help"]["markdown"]
+        assert "helpUri" not in rule  # the schema wants an absolute URI
+
+
+def test_help_uri_points_at_the_code_anchor_on_github(mixed_snapshot):
+    log = json.loads(sarif.render(mixed_snapshot, github_repository="example-org/dev-platform"))
+    assert schema_errors(log) == []
+    rules = {rule["id"]: rule for rule in log["runs"][0]["tool"]["driver"]["rules"]}
+    uri = "https://github.com/example-org/dev-platform/blob/main/docs/rules.md#code-unknown-count"
+    assert rules["unknown-count"]["helpUri"] == uri
+    assert f"]({uri})" in rules["unknown-count"]["help"]["markdown"]
+
+
+def test_every_help_uri_anchor_is_in_the_rendered_rules_doc(mixed_snapshot):
+    from tests.conftest import REPO_ROOT
+
+    rules_doc = (REPO_ROOT / "docs" / "rules.md").read_text(encoding="utf-8")
+    log = json.loads(sarif.render(mixed_snapshot, github_repository="o/r"))
+    for rule in log["runs"][0]["tool"]["driver"]["rules"]:
+        anchor = rule["helpUri"].split("#", 1)[1]
+        assert f'<a id="{anchor}"></a>`{rule["id"]}`' in rules_doc
+
+
+def test_a_synth_finding_is_located_at_the_construct_in_the_stack_source(stacks, tmp_path):
+    """The real synth, with the demo services security group renamed to one AWS refuses."""
+    import datetime as dt
+
+    from guards.documents import load_synth
+    from guards.engine import evaluate
+    from guards.policy import load_policy
+    from tests.conftest import REPO_ROOT
+
+    for name, document in stacks.items():
+        if name == "demo":
+            document = copy.deepcopy(document)
+            document["resource"]["aws_security_group"]["services_sg"]["name"] = "sg-refused"
+        path = tmp_path / "cdktf.out" / "stacks" / name / "cdk.tf.json"
+        path.parent.mkdir(parents=True)
+        path.write_text(json.dumps(document))
+    inventory = load_synth(tmp_path / "cdktf.out")
+    documents = {Path(p).parent.name: p for p in inventory.input_digests}
+    policy = load_policy(REPO_ROOT / "policy.toml")
+    findings, _ = evaluate(inventory, policy, today=dt.date(2026, 11, 23), documents=documents)
+    (renamed,) = [
+        f for f in findings if f.code == "invalid-resource-name" and f.subject == "aws_security_group.services_sg"
+    ]
+    assert renamed.construct_path == "demo/services_sg"
+    assert "construct_path" in renamed.model_dump()
+
+    log = rendered(make_snapshot(findings))
+    assert schema_errors(log) == []
+    result = results_by_subject(log)["aws_security_group.services_sg"]
+    (location,) = result["locations"]
+    assert location["logicalLocations"][1] == {"fullyQualifiedName": "demo/services_sg", "kind": "object"}
+    physical = location["physicalLocation"]
+    assert physical["artifactLocation"]["uri"] == "stacks/demo.py"
+    line = physical["region"]["startLine"]
+    assert line > 1
+    assert '"services_sg"' in (REPO_ROOT / "stacks/demo.py").read_text().splitlines()[line - 1]
+    # every result on a construct is in the stack sources, not the generated cdk.tf.json
+    on_constructs = [r for r in log["runs"][0]["results"] if len(r["locations"][0]["logicalLocations"]) == 2]
+    assert on_constructs and all(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].startswith("stacks/")
+        for r in on_constructs
+    )
+
+
+def test_findings_without_a_construct_keep_their_shape_and_location(mixed_snapshot):
+    assert all("construct_path" not in f.model_dump() for f in mixed_snapshot.findings)
+    assert '"construct_path"' not in mixed_snapshot.to_json()

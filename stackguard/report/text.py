@@ -100,6 +100,11 @@ def _summary(lane: str, findings: Sequence[Finding], view: View, paint) -> str:
     widths = [max(cell_len(r[i]) for r in [headers, *rows]) for i in range(len(headers))]
     what = "blocker(s)" if view.quiet else "finding(s) not PASS"
     lines = [paint(f"{lane}: {len(findings)} {what}, by code", "heading")]
+    if sum(widths) + len(GAP) * (len(widths) - 1) > view.width:  # too narrow for the table: a line per code
+        for code, c in sorted(counts.items()):
+            tally = ", ".join(f"{c[k]} {str(getattr(k, 'value', k)).upper()}" for k in kinds if c[k])
+            lines.extend(textwrap.wrap(f"{code}: {tally}", view.width, subsequent_indent="  ", break_on_hyphens=False))
+        return "\n".join(lines)
     lines.append(_line([_pad(h, w, right=i > 0) for i, (h, w) in enumerate(zip(headers, widths))]))
     for row in rows:
         cells = [_pad(row[0], widths[0])]

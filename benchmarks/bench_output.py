@@ -77,7 +77,7 @@ def main() -> None:
                 result = measure([*base, *extra], env=env, stdout_file=work / "out")
                 if result.returncode != 1:
                     raise SystemExit(f"stackguard ({version}) exit {result.returncode} for {name}: expected 1 (blockers)")
-                label = f"{version}: {name} > file ({(work / 'out').stat().st_size / 2**20:.1f} MB)"
+                label = f"{version}: {name} > file ({(work / 'out').stat().st_size / 2**10:,.0f} KiB)"
                 rows.append((label, result.seconds))
                 print(f"  {label:<44} {result.seconds:>6.2f} s", flush=True)
             seconds = on_a_terminal([*base, "--format", "text"], env)

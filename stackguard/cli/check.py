@@ -61,7 +61,8 @@ def check_synth(
     from guards.policy import load_policy
     from stackguard.lanes import check
 
-    emit(check.check_synth(path, load_policy(policy_file), _recording(evidence_dir, run_id)), Reporting(fmt, output, no_color=no_color, quiet=quiet, show_all=show_all))
+    reporting = Reporting(fmt, output, no_color=no_color, quiet=quiet, show_all=show_all)
+    emit(check.check_synth(path, load_policy(policy_file), _recording(evidence_dir, run_id)), reporting)
 
 
 @check_app.command("plan")
@@ -90,7 +91,8 @@ def check_plan(
     from guards.policy import load_policy
     from stackguard.lanes import check
 
-    emit(check.check_plan(file, stack, load_policy(policy_file), _recording(evidence_dir, run_id)), Reporting(fmt, output, no_color=no_color, quiet=quiet, show_all=show_all))
+    reporting = Reporting(fmt, output, no_color=no_color, quiet=quiet, show_all=show_all)
+    emit(check.check_plan(file, stack, load_policy(policy_file), _recording(evidence_dir, run_id)), reporting)
 
 
 @check_app.command("live")

@@ -71,8 +71,10 @@ def wants_color(tty: bool, reporting: Reporting) -> bool:
     return tty and not reporting.no_color and not os.environ.get("NO_COLOR")
 
 
-def show(snapshot: Snapshot, reporting: Reporting) -> None:
-    """The report on stdout, and in the --output file when one is given (text without colour)."""
+def show(snapshot: Snapshot, reporting: Reporting, written: Path | None = None) -> None:
+    """The report on stdout, and in the --output file when one is given (text without colour).
+    `written` is the file the snapshot was just recorded in: the json report is its bytes,
+    read back rather than serialized a second time (at 10,000 findings that is a second)."""
     from stackguard.report import render
     from stackguard.report.text import PER_CODE, View, render_view
 
@@ -81,6 +83,8 @@ def show(snapshot: Snapshot, reporting: Reporting) -> None:
         view = View(width, False, reporting.quiet, None if reporting.show_all else PER_CODE)
         report = render_view(snapshot, view)
         shown = render_view(snapshot, View(width, True, view.quiet, view.per_code)) if wants_color(tty, reporting) else report
+    elif reporting.fmt is Format.JSON and written is not None:
+        report = shown = written.read_text(encoding="utf-8")
     else:
         report = shown = render(snapshot, reporting.fmt)
     if reporting.output is not None:
@@ -136,6 +140,6 @@ def conclude(snapshot: Snapshot) -> NoReturn:
 def emit(recorded: tuple[Snapshot, Path], reporting: Reporting) -> NoReturn:
     """The end of a lane that recorded a snapshot: report, snapshot line, publication, exit."""
     snapshot, path = recorded
-    show(snapshot, reporting)
+    show(snapshot, reporting, written=path)
     announce(path, reporting)
     conclude(snapshot)

@@ -219,7 +219,8 @@ def deploy(
         evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
         bootstrap=bootstrap,
     )
-    operate(lane.operation(req), Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all), auto_approve=auto_approve)
+    reporting = Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all)
+    operate(lane.operation(req), reporting, auto_approve=auto_approve)
 
 
 @teardown_app.command("plan")
@@ -249,7 +250,8 @@ def teardown_plan(
         lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
         evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
     )
-    operate(lane.operation(req, applies=False), Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all), auto_approve=False)
+    reporting = Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all)
+    operate(lane.operation(req, applies=False), reporting, auto_approve=False)
 
 
 @teardown_app.command("run")
@@ -280,4 +282,5 @@ def teardown_run(
         lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
         evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
     )
-    operate(lane.operation(req, applies=True), Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all), auto_approve=auto_approve)
+    reporting = Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all)
+    operate(lane.operation(req, applies=True), reporting, auto_approve=auto_approve)

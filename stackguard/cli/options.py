@@ -43,7 +43,7 @@ FormatOption = Annotated[
         "--format",
         parser=parse_format,
         metavar="FORMAT",
-        help="text (a table), json (the snapshot), sarif (2.1.0, for code scanning), "
+        help="text (a count per code, then the findings, fitted to the terminal), json (the snapshot), sarif (2.1.0, for code scanning), "
         "junit, or markdown (for $GITHUB_STEP_SUMMARY).",
     ),
 ]

@@ -21,10 +21,11 @@ FORBIDDEN = ("aws_nat_gateway", "aws_lb")
 FORBIDDEN_EVERY = 250
 
 
-def _values(resource_type: str, serial: int) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
-    """(after, after_unknown, after_sensitive) for one resource."""
+def _values(resource_type: str, serial: int, tagged: bool = True) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """(after, after_unknown, after_sensitive) for one resource; untagged, it has no
+    lifecycle tag (so every resource is a `lifecycle-tag-missing` blocker)."""
     tags = {"lifecycle": "ephemeral", "stack": "demo", "serial": str(serial)}
-    after: dict[str, Any] = {"tags": tags, "tags_all": tags}
+    after: dict[str, Any] = {"tags": tags, "tags_all": tags} if tagged else {}
     unknown: dict[str, Any] = {"id": True, "arn": True}
     sensitive: dict[str, Any] = {}
     if resource_type == "aws_ssm_parameter":
@@ -52,7 +53,7 @@ def _address(module: str, resource_type: str, name: str, index: int | str | None
     return f"{module}.{local}" if module else local
 
 
-def generate(count: int, seed: int = 7) -> dict[str, Any]:
+def generate(count: int, seed: int = 7, *, tagged: bool = True) -> dict[str, Any]:
     rng = random.Random(seed)
     changes: list[dict[str, Any]] = []
     modules: dict[str, list[dict[str, Any]]] = {}
@@ -63,7 +64,7 @@ def generate(count: int, seed: int = 7) -> dict[str, Any]:
         resource_type = FORBIDDEN[(serial // FORBIDDEN_EVERY) % 2] if forbidden else rng.choice(ORDINARY)
         name = f"r{serial // 10}"
         index: int | str | None = serial % 10 if serial % 3 else f"key.{serial % 10}"
-        after, unknown, sensitive = _values(resource_type, serial)
+        after, unknown, sensitive = _values(resource_type, serial, tagged)
         address = _address(module, resource_type, name, index)
         action = "no-op" if serial % 4 == 0 else "create"
         change = {
@@ -117,8 +118,8 @@ def expected_forbidden(count: int) -> set[str]:
     return {c["address"] for c in plan["resource_changes"] if c["type"] in FORBIDDEN}
 
 
-def write(count: int, path: Path) -> Path:
-    path.write_text(json.dumps(generate(count), separators=(",", ":")))
+def write(count: int, path: Path, *, tagged: bool = True) -> Path:
+    path.write_text(json.dumps(generate(count, tagged=tagged), separators=(",", ":")))
     return path
 
 

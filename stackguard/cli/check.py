@@ -10,11 +10,14 @@ import typer
 from stackguard.cli.emit import Reporting, emit, show
 from stackguard.cli.options import (
     DEFAULT_EVIDENCE,
+    AllOption,
     ConfigOption,
     EvidenceOption,
     FormatOption,
+    NoColorOption,
     OutputOption,
     PolicyOption,
+    QuietOption,
     RunIdOption,
     run_id_or_new,
 )
@@ -46,6 +49,9 @@ def check_synth(
     evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
     run_id: RunIdOption = None,
     output: OutputOption = None,
+    no_color: NoColorOption = False,
+    quiet: QuietOption = False,
+    show_all: AllOption = False,
 ) -> None:
     """Check synthesized stacks (fast, no credentials): lane `synth`.
 
@@ -55,7 +61,8 @@ def check_synth(
     from guards.policy import load_policy
     from stackguard.lanes import check
 
-    emit(check.check_synth(path, load_policy(policy_file), _recording(evidence_dir, run_id)), Reporting(fmt, output))
+    reporting = Reporting(fmt, output, no_color=no_color, quiet=quiet, show_all=show_all)
+    emit(check.check_synth(path, load_policy(policy_file), _recording(evidence_dir, run_id)), reporting)
 
 
 @check_app.command("plan")
@@ -72,6 +79,9 @@ def check_plan(
     evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
     run_id: RunIdOption = None,
     output: OutputOption = None,
+    no_color: NoColorOption = False,
+    quiet: QuietOption = False,
+    show_all: AllOption = False,
 ) -> None:
     """Check a terraform plan (complete: modules, count and for_each expanded): lane `plan`.
 
@@ -81,7 +91,8 @@ def check_plan(
     from guards.policy import load_policy
     from stackguard.lanes import check
 
-    emit(check.check_plan(file, stack, load_policy(policy_file), _recording(evidence_dir, run_id)), Reporting(fmt, output))
+    reporting = Reporting(fmt, output, no_color=no_color, quiet=quiet, show_all=show_all)
+    emit(check.check_plan(file, stack, load_policy(policy_file), _recording(evidence_dir, run_id)), reporting)
 
 
 @check_app.command("live")
@@ -108,6 +119,9 @@ def check_live(
     evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
     run_id: RunIdOption = None,
     output: OutputOption = None,
+    no_color: NoColorOption = False,
+    quiet: QuietOption = False,
+    show_all: AllOption = False,
 ) -> None:
     """Check the live account (read-only, except for a lock probe item of its own): lane `live`.
 
@@ -126,7 +140,7 @@ def check_live(
     config = load_config(config_file)
     scope = LiveScope(parse_stacks(stack), parse_sections(only), utc_now().date(), confluent_url)
     recorded = check.check_live(config, scope, load_policy(policy_file), _recording(evidence_dir, run_id))
-    emit(recorded, Reporting(fmt, output, config_file))
+    emit(recorded, Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all))
 
 
 def report(
@@ -135,6 +149,9 @@ def report(
     ],
     fmt: FormatOption = Format.TEXT,
     output: OutputOption = None,
+    no_color: NoColorOption = False,
+    quiet: QuietOption = False,
+    show_all: AllOption = False,
 ) -> None:
     """Render an existing snapshot in any format, without checking again.
 
@@ -143,4 +160,4 @@ def report(
     """
     from evidence.store import read_snapshot
 
-    show(read_snapshot(snapshot_file), Reporting(fmt, output))
+    show(read_snapshot(snapshot_file), Reporting(fmt, output, no_color=no_color, quiet=quiet, show_all=show_all))

@@ -1,11 +1,17 @@
 """Everything a command prints: the report on stdout (and in the --output file), the
 snapshot path and publication on stderr, and the exit code the snapshot decides.
 
-Nothing is printed as markup, and lines are never wrapped: CI logs are grepped.
+Reports are written straight to stdout, never through a terminal renderer: the machine
+formats byte for byte as rendered, the text format laid out for the terminal (its width,
+colour unless NO_COLOR or --no-color). The --output file is written whole or not at all.
 """
 
 from __future__ import annotations
 
+import os
+import shutil
+import sys
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import NoReturn
@@ -14,7 +20,7 @@ import typer
 from rich.console import Console
 
 from evidence.snapshot import Snapshot
-from foundation.errors import ExitCode
+from foundation.errors import ExitCode, StackguardError
 from stackguard.report import Format
 
 out = Console()
@@ -41,22 +47,80 @@ def synthesizing():
 @dataclass(frozen=True)
 class Reporting:
     """How a command reports: the format, the --output file, the configuration that says
-    where evidence is published."""
+    where evidence is published; for the text format, colour (--no-color), blockers only
+    (--quiet) and every finding rather than the first of each code (--all)."""
 
     fmt: Format = Format.TEXT
     output: Path | None = None
     config_file: Path | None = None
+    no_color: bool = False
+    quiet: bool = False
+    show_all: bool = False
 
 
-def show(snapshot: Snapshot, reporting: Reporting) -> None:
-    """The report on stdout, and in the --output file when one is given."""
+def terminal() -> tuple[bool, int]:
+    """Whether stdout is a terminal, and the width to lay text out in: the terminal's
+    (or $COLUMNS); without a terminal, $COLUMNS or the text report's default."""
+    from stackguard.report.text import DEFAULT_WIDTH
+
+    try:
+        tty = sys.stdout.isatty()
+    except (AttributeError, OSError, ValueError):
+        tty = False
+    if tty:
+        return True, shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns
+    columns = os.environ.get("COLUMNS", "")
+    return False, int(columns) if columns.isdigit() and int(columns) > 0 else DEFAULT_WIDTH
+
+
+def wants_color(tty: bool, reporting: Reporting) -> bool:
+    """Colour only on a terminal, and never with --no-color or a non-empty $NO_COLOR (no-color.org)."""
+    return tty and not reporting.no_color and not os.environ.get("NO_COLOR")
+
+
+def show(snapshot: Snapshot, reporting: Reporting, written: Path | None = None) -> None:
+    """The report on stdout, and in the --output file when one is given (text without colour).
+    `written` is the file the snapshot was just recorded in: the json report is its bytes,
+    read back rather than serialized a second time (at 10,000 findings that is a second)."""
     from stackguard.report import render
+    from stackguard.report.text import PER_CODE, View, render_view
 
-    report = render(snapshot, reporting.fmt, github_repository=_github_repository(reporting))
+    if reporting.fmt is Format.TEXT:
+        tty, width = terminal()
+        view = View(width, False, reporting.quiet, None if reporting.show_all else PER_CODE)
+        report = render_view(snapshot, view)
+        shown = render_view(snapshot, View(width, True, view.quiet, view.per_code)) if wants_color(tty, reporting) else report
+    elif reporting.fmt is Format.JSON and written is not None:
+        report = shown = written.read_text(encoding="utf-8")
+    else:
+        report = shown = render(snapshot, reporting.fmt, github_repository=_github_repository(reporting))
     if reporting.output is not None:
-        reporting.output.parent.mkdir(parents=True, exist_ok=True)
-        reporting.output.write_text(report, encoding="utf-8")
-    say(report)
+        write_whole(reporting.output, report)
+    sys.stdout.write(shown if shown.endswith("\n") else shown + "\n")
+    sys.stdout.flush()
+
+
+def write_whole(path: Path, text: str) -> None:
+    """Write beside `path`, then rename into place: a reader never sees half a report, and
+    a failure leaves what was there before. Unwritable is one line, exit 2."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise StackguardError(f"--output {path}: cannot write there: {exc.strerror or exc}") from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            stream.write(text)
+            stream.flush()
+            os.fsync(stream.fileno())
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(temporary, 0o666 & ~umask)  # as an ordinary new file, not mkstemp's 0600
+        os.replace(temporary, path)
+    except OSError as exc:
+        raise StackguardError(f"--output {path}: cannot write there: {exc.strerror or exc}") from None
+    finally:
+        Path(temporary).unlink(missing_ok=True)
 
 
 def _github_repository(reporting: Reporting) -> str | None:
@@ -97,6 +161,6 @@ def conclude(snapshot: Snapshot) -> NoReturn:
 def emit(recorded: tuple[Snapshot, Path], reporting: Reporting) -> NoReturn:
     """The end of a lane that recorded a snapshot: report, snapshot line, publication, exit."""
     snapshot, path = recorded
-    show(snapshot, reporting)
+    show(snapshot, reporting, written=path)
     announce(path, reporting)
     conclude(snapshot)

@@ -20,14 +20,17 @@ from stackguard.cli.emit import Reporting, announce, conclude, err, note, publis
 from stackguard.cli.options import (
     DEFAULT_EVIDENCE,
     DEFAULT_OUT,
+    AllOption,
     AllowStaticOption,
     AutoApproveOption,
     ConfigOption,
     EvidenceOption,
     FormatOption,
+    NoColorOption,
     OutDirOption,
     OutputOption,
     PolicyOption,
+    QuietOption,
     RunIdOption,
     run_id_or_new,
 )
@@ -181,6 +184,9 @@ def deploy(
     evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
     run_id: RunIdOption = None,
     output: OutputOption = None,
+    no_color: NoColorOption = False,
+    quiet: QuietOption = False,
+    show_all: AllOption = False,
     bootstrap: Annotated[
         bool,
         typer.Option(
@@ -213,7 +219,8 @@ def deploy(
         evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
         bootstrap=bootstrap,
     )
-    operate(lane.operation(req), Reporting(fmt, output, config_file), auto_approve=auto_approve)
+    reporting = Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all)
+    operate(lane.operation(req), reporting, auto_approve=auto_approve)
 
 
 @teardown_app.command("plan")
@@ -227,6 +234,9 @@ def teardown_plan(
     evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
     run_id: RunIdOption = None,
     output: OutputOption = None,
+    no_color: NoColorOption = False,
+    quiet: QuietOption = False,
+    show_all: AllOption = False,
 ) -> None:
     """Plan the destroy and prove its contract; destroys nothing: lane `teardown-contract`.
 
@@ -240,7 +250,8 @@ def teardown_plan(
         lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
         evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
     )
-    operate(lane.operation(req, applies=False), Reporting(fmt, output, config_file), auto_approve=False)
+    reporting = Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all)
+    operate(lane.operation(req, applies=False), reporting, auto_approve=False)
 
 
 @teardown_app.command("run")
@@ -255,6 +266,9 @@ def teardown_run(
     evidence_dir: EvidenceOption = DEFAULT_EVIDENCE,
     run_id: RunIdOption = None,
     output: OutputOption = None,
+    no_color: NoColorOption = False,
+    quiet: QuietOption = False,
+    show_all: AllOption = False,
 ) -> None:
     """Plan and prove the contract, then apply exactly that plan file and verify the result.
 
@@ -268,4 +282,5 @@ def teardown_run(
         lane.OPERATION, stack, config_file=config_file, policy_file=policy_file, out_dir=out_dir,
         evidence_dir=evidence_dir, run_id=run_id, allow_static_credentials=allow_static_credentials,
     )
-    operate(lane.operation(req, applies=True), Reporting(fmt, output, config_file), auto_approve=auto_approve)
+    reporting = Reporting(fmt, output, config_file, no_color=no_color, quiet=quiet, show_all=show_all)
+    operate(lane.operation(req, applies=True), reporting, auto_approve=auto_approve)

@@ -9,6 +9,7 @@ import typer
 
 from foundation.errors import StackguardError
 from stackguard.report import FORMATS, Format
+from stackguard.report.text import PER_CODE
 from stacks.config import CONFIG_ENV_VAR
 
 
@@ -42,7 +43,7 @@ FormatOption = Annotated[
         "--format",
         parser=parse_format,
         metavar="FORMAT",
-        help="text (a table), json (the snapshot), sarif (2.1.0, for code scanning), "
+        help="text (a count per code, then the findings, fitted to the terminal), json (the snapshot), sarif (2.1.0, for code scanning), "
         "junit, or markdown (for $GITHUB_STEP_SUMMARY).",
     ),
 ]
@@ -98,6 +99,16 @@ RunIdFilterOption = Annotated[
 OutputOption = Annotated[
     Optional[Path],
     typer.Option("--output", help="Also write the report to this file.", dir_okay=False),
+]
+NoColorOption = Annotated[
+    bool,
+    typer.Option("--no-color", help="Text format: no colour (also when $NO_COLOR is set; never colour without a terminal)."),
+]
+QuietOption = Annotated[
+    bool, typer.Option("--quiet", "-q", help="Text format: blockers only (no waived findings, no PASS count).")
+]
+AllOption = Annotated[
+    bool, typer.Option("--all", help=f"Text format: every finding, not only the first {PER_CODE} of each code.")
 ]
 OutDirOption = Annotated[
     Path,

@@ -91,7 +91,11 @@ def test_the_output_file_holds_the_text_without_colour(snapshot_file, tmp_path):
 
 @pytest.mark.parametrize("fmt", ["json", "sarif", "junit", "markdown"])
 def test_machine_formats_are_written_byte_for_byte_even_on_a_terminal(snapshot_file, tmp_path, fmt):
-    expected = render(make_snapshot(MIXED_FINDINGS), fmt)
+    from stacks.config import load_config
+
+    # SARIF links its rules to the docs of the configuration's repository.
+    repository = load_config().ci.github_repository
+    expected = render(make_snapshot(MIXED_FINDINGS), fmt, github_repository=repository)
     output = tmp_path / "out" / f"report.{fmt}"
     code, out, err = run("report", str(snapshot_file), "--format", fmt, "--output", str(output), "--all", tty=True)
     assert (code, err) == (0, "")

@@ -12,6 +12,7 @@ from collections.abc import Collection, Iterator
 
 from guards import catalog
 from guards.catalog import CATALOG, Code
+from guards.estimate.estimate import lifecycle_of
 from guards.findings import Finding, fail, unknown
 from guards.inventory import Inventory, ModuleCall, Resource
 from guards.policy import SWITCH_CODES, KnownModule, Policy
@@ -78,15 +79,6 @@ def forbidden_resources(inventory: Inventory, policy: Policy) -> list[Finding]:
     return with_passes(findings, (*FORBIDDEN_CODES, catalog.UNKNOWN_COUNT), checked, "resources")
 
 
-def _service_lifecycle(resource: Resource, policy: Policy) -> str | None:
-    lifecycle = policy.stacks.lifecycle_of(resource.stack)
-    if lifecycle is None:
-        tags = attribute(resource, "tags_all") or attribute(resource, "tags")
-        if isinstance(tags, dict):
-            lifecycle = tags.get(policy.stacks.lifecycle_tag)
-    return lifecycle if lifecycle in ("persistent", "ephemeral") else None
-
-
 def _where(lifecycle: str | None) -> str:
     return "a persistent stack" if lifecycle else "a stack of unknown lifecycle (fail-closed)"
 
@@ -97,7 +89,7 @@ def _not_ephemeral(
     """Resources of `types` that bill after apply, with their lifecycle, except those in an
     ephemeral stack (which a teardown removes); and how many of `types` were checked."""
     candidates = [r for r in inventory.resources if r.type in types and r.bills_after_apply]
-    judged = [(r, lifecycle) for r in candidates if (lifecycle := _service_lifecycle(r, policy)) != "ephemeral"]
+    judged = [(r, lifecycle) for r in candidates if (lifecycle := lifecycle_of(r, policy)) != "ephemeral"]
     return judged, len(candidates)
 
 
